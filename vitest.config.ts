@@ -11,7 +11,6 @@ export default defineConfig({
     fileParallelism: true,
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    globalSetup: ['test/global-setup.ts'],
     reporters: ['default'],
   },
 });
