@@ -1,0 +1,23 @@
+import type { Redis } from 'ioredis';
+import type { Config } from '../config.js';
+import type { Database, Db } from '../db/client.js';
+import type { Queues } from '../jobs/queues.js';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import type { Metrics } from '../shared/metrics.js';
+
+/**
+ * Everything use cases, routes and job processors need, built once per process
+ * by `src/main.ts` (the composition root) and passed down explicitly.
+ */
+export type AppDeps = {
+  config: Config;
+  logger: Logger;
+  database: Database;
+  db: Db;
+  /** Producer connection (fails fast); used by queues and readiness checks. */
+  redis: Redis;
+  queues: Queues;
+  metrics: Metrics;
+  clock: Clock;
+};

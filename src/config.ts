@@ -1,0 +1,202 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * SPEC §2: every environment variable is parsed here, once, at start-up. No
+ * other module reads `process.env`. Invalid values stop the process with one
+ * message listing every problem (see `loadConfig`).
+ */
+
+const ZBase64Key = z
+  .string()
+  .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be base64 of exactly 32 bytes');
+
+const ZPositiveInt = z.coerce.number().int().positive();
+
+const ZEnv = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  ROLE: z.enum(['web', 'worker', 'all']).default('all'),
+  STRAVA_CLIENT_ID: z.string().regex(/^\d+$/, 'must be a numeric Strava client id').optional(),
+  STRAVA_CLIENT_SECRET: z.string().min(1).optional(),
+  STRAVA_VERIFY_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
+  STRAVA_SUBSCRIPTION_ID: z.string().regex(/^\d+$/, 'must be numeric').optional(),
+  STRAVA_API_URL: z.url().default('https://www.strava.com/api/v3'),
+  STRAVA_OAUTH_URL: z.url().default('https://www.strava.com/oauth'),
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  MAIL_FROM: z.string().min(3).default('RampGuard <no-reply@localhost>'),
+  TOKEN_ENCRYPTION_KEY: ZBase64Key.optional(),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  WINDOW_DAYS: ZPositiveInt.min(60, 'detection needs at least 60 days').max(365).default(84),
+  STRAVA_CACHE_DAYS: ZPositiveInt.max(7, "Strava's API policy allows at most 7 days").default(7),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Not in SPEC §2, the team's own knobs:
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]+$/)
+    .default('rampguard'),
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  SHUTDOWN_TIMEOUT_MS: ZPositiveInt.default(25_000),
+});
+
+export type Role = 'web' | 'worker' | 'all';
+
+export type Config = Readonly<{
+  env: 'development' | 'production' | 'test';
+  isProduction: boolean;
+  port: number;
+  publicUrl: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  redisUrl: string;
+  role: Role;
+  /** Sandbox mode: no Strava credentials, the built-in simulator stands in for Strava. */
+  sandbox: boolean;
+  strava: Readonly<{
+    clientId: string;
+    clientSecret: string;
+    verifyToken: string;
+    subscriptionId: string | undefined;
+    apiUrl: string;
+    oauthUrl: string;
+  }>;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  tokenEncryptionKey: Buffer;
+  /** Key id stored with every ciphertext so keys can rotate (`npm run keys:rotate`). */
+  tokenKeyId: string;
+  sessionSecret: string;
+  adminPassword: string | undefined;
+  windowDays: number;
+  stravaCacheDays: number;
+  logLevel: string;
+  queuePrefix: string;
+  trustProxyHops: number;
+  shutdownTimeoutMs: number;
+  /** Secrets generated for development (logged as a warning at start-up). */
+  generatedSecrets: readonly string[];
+}>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The simulator's fixed sandbox credentials (only meaningful against our own simulator). */
+export const SANDBOX_CLIENT_ID = '1000';
+export const SANDBOX_CLIENT_SECRET = 'sandbox-client-secret';
+
+type DevSecrets = { tokenEncryptionKey: string; sessionSecret: string; verifyToken: string };
+
+/** Development secrets persist under DATA_DIR so sessions and tokens survive restarts. */
+function loadOrCreateDevSecrets(dataDir: string): DevSecrets {
+  const file = path.join(dataDir, 'dev-secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DevSecrets;
+  const secrets: DevSecrets = {
+    tokenEncryptionKey: randomBytes(32).toString('base64'),
+    sessionSecret: randomBytes(32).toString('base64url'),
+    verifyToken: randomBytes(16).toString('hex'),
+  };
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const name = issue.path.join('.') || '(environment)';
+  return `${name}: ${issue.message}`;
+}
+
+/** Parses an environment (normally `process.env`) into a frozen Config, or throws ConfigError listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // An empty variable (`DATABASE_URL=`) means unset, as shells and compose files write it.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = ZEnv.safeParse(present);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map(describeIssue));
+  const e = parsed.data;
+  const problems: string[] = [];
+  const isProduction = e.NODE_ENV === 'production';
+  const sandbox = !e.STRAVA_CLIENT_ID && !e.STRAVA_CLIENT_SECRET;
+
+  if (Boolean(e.STRAVA_CLIENT_ID) !== Boolean(e.STRAVA_CLIENT_SECRET)) {
+    problems.push(
+      'STRAVA_CLIENT_ID and STRAVA_CLIENT_SECRET: set both (real Strava) or neither (sandbox mode)',
+    );
+  }
+  if (isProduction) {
+    for (const name of [
+      'TOKEN_ENCRYPTION_KEY',
+      'SESSION_SECRET',
+      'STRAVA_VERIFY_TOKEN',
+      'PUBLIC_URL',
+    ] as const) {
+      if (!e[name])
+        problems.push(`${name}: required when NODE_ENV=production (no generated secrets in production)`);
+    }
+    if (sandbox)
+      problems.push('STRAVA_CLIENT_ID: required when NODE_ENV=production (sandbox mode is for development)');
+  }
+  if (e.STRAVA_VERIFY_TOKEN && e.STRAVA_VERIFY_TOKEN === e.STRAVA_CLIENT_SECRET) {
+    problems.push('STRAVA_VERIFY_TOKEN: must not equal the client secret');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const generatedSecrets: string[] = [];
+  const needsDevSecrets = !e.TOKEN_ENCRYPTION_KEY || !e.SESSION_SECRET || !e.STRAVA_VERIFY_TOKEN;
+  const dev = needsDevSecrets ? loadOrCreateDevSecrets(path.resolve(e.DATA_DIR)) : undefined;
+  const pick = (value: string | undefined, name: string, fallback: string | undefined): string => {
+    if (value) return value;
+    generatedSecrets.push(name);
+    return fallback as string;
+  };
+  const tokenKey = pick(e.TOKEN_ENCRYPTION_KEY, 'TOKEN_ENCRYPTION_KEY', dev?.tokenEncryptionKey);
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+
+  return Object.freeze({
+    env: e.NODE_ENV,
+    isProduction,
+    port: e.PORT,
+    publicUrl,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.DATA_DIR),
+    redisUrl: e.REDIS_URL,
+    role: e.ROLE,
+    sandbox,
+    strava: Object.freeze({
+      clientId: e.STRAVA_CLIENT_ID ?? SANDBOX_CLIENT_ID,
+      clientSecret: e.STRAVA_CLIENT_SECRET ?? SANDBOX_CLIENT_SECRET,
+      verifyToken: pick(e.STRAVA_VERIFY_TOKEN, 'STRAVA_VERIFY_TOKEN', dev?.verifyToken),
+      subscriptionId: e.STRAVA_SUBSCRIPTION_ID,
+      // Sandbox mode points the client at the simulator served by this very process.
+      apiUrl: sandbox && !present.STRAVA_API_URL ? `${publicUrl}/sim/api/v3` : e.STRAVA_API_URL,
+      oauthUrl: sandbox && !present.STRAVA_OAUTH_URL ? `${publicUrl}/sim/oauth` : e.STRAVA_OAUTH_URL,
+    }),
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    tokenEncryptionKey: Buffer.from(tokenKey, 'base64'),
+    tokenKeyId: keyIdOf(Buffer.from(tokenKey, 'base64')),
+    sessionSecret: pick(e.SESSION_SECRET, 'SESSION_SECRET', dev?.sessionSecret),
+    adminPassword: e.ADMIN_PASSWORD,
+    windowDays: e.WINDOW_DAYS,
+    stravaCacheDays: e.STRAVA_CACHE_DAYS,
+    logLevel: e.LOG_LEVEL,
+    queuePrefix: e.QUEUE_PREFIX,
+    trustProxyHops: e.TRUST_PROXY_HOPS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    generatedSecrets: Object.freeze(generatedSecrets),
+  });
+}
+
+/** A short, non-secret fingerprint of a key: identifies which key encrypted a token. */
+export function keyIdOf(key: Buffer): string {
+  return createHash('sha256').update('rampguard-token-key').update(key).digest('hex').slice(0, 8);
+}

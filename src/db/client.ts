@@ -1,0 +1,97 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import pg from 'pg';
+import type { Logger } from '../shared/logger.js';
+import * as schema from './schema/index.js';
+
+/** The one database type the app codes against: Postgres and PGlite share it. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** A transaction handle; repositories accept either a Db or a Tx. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type DbOrTx = Db | Tx;
+
+export type Database = {
+  kind: 'postgres' | 'pglite';
+  db: Db;
+  /** Cheap round trip for readiness checks; rejects within `timeoutMs`. */
+  ping(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+};
+
+export type DatabaseOptions = {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  logger: Logger;
+  /** Pool size for Postgres (web and worker processes each have their own). */
+  poolSize?: number;
+};
+
+/** Rejects after `ms` unless `promise` settles first (keeps the webhook ack under Strava's 2 s). */
+export function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
+export function openDatabase(options: DatabaseOptions): Database {
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options) : openPglite(options);
+}
+
+function openPostgres(url: string, { logger, poolSize }: DatabaseOptions): Database {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize ?? 10,
+    // Fail fast when Postgres is unreachable: the webhook must answer 503 within 1.5 s.
+    connectionTimeoutMillis: 1_000,
+    query_timeout: 10_000,
+    statement_timeout: 30_000,
+    idleTimeoutMillis: 30_000,
+    application_name: 'rampguard',
+  });
+  // An idle client losing its connection emits here; without a listener the process would crash.
+  pool.on('error', (err) => logger.warn({ err }, 'postgres pool client error'));
+  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  return {
+    kind: 'postgres',
+    db,
+    ping: (timeoutMs = 1_000) =>
+      withDeadline(pool.query('select 1'), timeoutMs, 'database ping').then(() => undefined),
+    close: () => pool.end(),
+  };
+}
+
+function openPglite({ dataDir, logger }: DatabaseOptions): Database {
+  const dir = path.join(dataDir, 'pglite');
+  mkdirSync(dir, { recursive: true });
+  logger.info({ dir }, 'using the embedded PGlite database (DATABASE_URL is unset)');
+  const client = new PGlite(dir);
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  return {
+    kind: 'pglite',
+    db,
+    ping: (timeoutMs = 1_000) =>
+      withDeadline(db.execute(sql`select 1`), timeoutMs, 'database ping').then(() => undefined),
+    close: () => client.close(),
+  };
+}
+
+/** Opens an in-memory PGlite database (tests). */
+export function openMemoryPglite(): Database {
+  const client = new PGlite();
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  return {
+    kind: 'pglite',
+    db,
+    ping: async () => {
+      await db.execute(sql`select 1`);
+    },
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,36 @@
+import { sql } from 'drizzle-orm';
+import { boolean, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+/** One row per connected Strava athlete. Every other runner table cascades from it. */
+export const runners = pgTable('runners', {
+  id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+  /** Strava athlete id (text: ids can exceed 2^53). Matches webhook `owner_id`. */
+  athleteId: text('athlete_id').notNull().unique(),
+  firstname: text('firstname').notNull().default(''),
+  units: text('units', { enum: ['metric', 'imperial'] })
+    .notNull()
+    .default('metric'),
+  /** Scopes the runner granted (comma-separated, from the OAuth redirect). */
+  scopes: text('scopes').notNull().default(''),
+  email: text('email'),
+  emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true }),
+  alertsEnabled: boolean('alerts_enabled').notNull().default(true),
+  unsubscribedAt: timestamp('unsubscribed_at', { withTimezone: true }),
+  /** Set when SMTP rejected the address permanently (5xx): nothing more is sent to it. */
+  emailSuppressedAt: timestamp('email_suppressed_at', { withTimezone: true }),
+  /** Set when Strava refused the runner's tokens for good (revoked); cleared on reconnect. */
+  disconnectedAt: timestamp('disconnected_at', { withTimezone: true }),
+  /** Runs that start after this instant can alert; earlier ones are history (SPEC §5). */
+  connectedAt: timestamp('connected_at', { withTimezone: true }).notNull().defaultNow(),
+  backfillStatus: text('backfill_status', { enum: ['pending', 'running', 'done', 'failed'] })
+    .notNull()
+    .default('pending'),
+  backfillPages: integer('backfill_pages').notNull().default(0),
+  backfillRuns: integer('backfill_runs').notNull().default(0),
+  /** When the runner's cached window was last read from Strava. */
+  lastAnalyzedAt: timestamp('last_analyzed_at', { withTimezone: true }),
+  /** Analysis requested and not yet completed (survives a Redis wipe; the sweeper re-enqueues it). */
+  analysisDueAt: timestamp('analysis_due_at', { withTimezone: true }),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});

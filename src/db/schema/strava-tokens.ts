@@ -1,0 +1,18 @@
+import { pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { runners } from './runners.js';
+
+/**
+ * OAuth tokens, encrypted at rest: `v1:<kid>:<iv>:<tag>:<ct>` with AES-256-GCM and
+ * the athlete id as associated data (reliability.md E.34). Access token,
+ * refresh token and expiry are always written together.
+ */
+export const stravaTokens = pgTable('strava_tokens', {
+  runnerId: uuid('runner_id')
+    .primaryKey()
+    .references(() => runners.id, { onDelete: 'cascade' }),
+  accessTokenEnc: text('access_token_enc').notNull(),
+  refreshTokenEnc: text('refresh_token_enc').notNull(),
+  keyId: text('key_id').notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -1,0 +1,57 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { AppError } from '../shared/errors.js';
+
+/** SPEC §3: JSON errors are `{ error: { code, message } }`. */
+export function errorBody(code: string, message: string) {
+  return { error: { code, message } };
+}
+
+export const notFound: RequestHandler = (req, res) => {
+  if (wantsJson(req.path)) res.status(404).json(errorBody('not_found', 'Not found'));
+  else res.status(404).type('text/plain').send('Not found');
+};
+
+function wantsJson(path: string): boolean {
+  return path.startsWith('/api/') || path.startsWith('/webhooks/') || path.startsWith('/account/export');
+}
+
+/**
+ * The one place errors become responses. Known AppErrors keep their code and
+ * message; anything else is logged and answered with a generic 500 so no
+ * internal detail (or secret) leaks into a response.
+ */
+export const handleErrors: ErrorRequestHandler = (err, req, res, _next) => {
+  const status = statusOf(err);
+  const code = err instanceof AppError ? err.code : status === 500 ? 'internal' : codeForStatus(status);
+  const message =
+    err instanceof AppError
+      ? err.message
+      : status === 500
+        ? 'Something went wrong'
+        : messageForStatus(status);
+  if (status >= 500) req.log?.error({ err }, 'request failed');
+  if (res.headersSent) return;
+  if (wantsJson(req.path)) res.status(status).json(errorBody(code, message));
+  else res.status(status).type('text/plain').send(message);
+};
+
+function statusOf(err: unknown): number {
+  if (err instanceof AppError) return err.status;
+  const status =
+    (err as { status?: unknown; statusCode?: unknown })?.status ??
+    (err as { statusCode?: unknown })?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 600 ? status : 500;
+}
+
+// body-parser errors carry a status but messages meant for developers; answer with stable codes.
+function codeForStatus(status: number): string {
+  return { 400: 'bad_request', 413: 'payload_too_large', 415: 'unsupported_media_type' }[status] ?? 'error';
+}
+
+function messageForStatus(status: number): string {
+  return (
+    { 400: 'Malformed request body', 413: 'Request body too large', 415: 'Unsupported content type' }[
+      status
+    ] ?? 'Request failed'
+  );
+}

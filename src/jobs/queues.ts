@@ -1,0 +1,28 @@
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../shared/logger.js';
+import { QUEUE_NAMES, type QueueName } from './queue-names.js';
+
+export type Queues = Readonly<Record<QueueName, Queue>>;
+
+/**
+ * Defaults for every job: keep finished jobs bounded by age and count so Redis
+ * memory stays flat (reliability.md C.24); failed jobs stay a week for inspection.
+ */
+export const DEFAULT_JOB_OPTIONS = {
+  removeOnComplete: { age: 3_600, count: 1_000 },
+  removeOnFail: { age: 7 * 24 * 3_600, count: 5_000 },
+} as const;
+
+export function createQueues(connection: Redis, prefix: string, logger: Logger): Queues {
+  const entries = QUEUE_NAMES.map((name) => {
+    const queue = new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+    queue.on('error', (err) => logger.warn({ err: { message: err.message }, queue: name }, 'queue error'));
+    return [name, queue] as const;
+  });
+  return Object.freeze(Object.fromEntries(entries) as Record<QueueName, Queue>);
+}
+
+export async function closeQueues(queues: Queues): Promise<void> {
+  await Promise.allSettled(Object.values(queues).map((q) => q.close()));
+}

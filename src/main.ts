@@ -1,0 +1,33 @@
+import { ConfigError, loadConfig } from './config.js';
+import { startRampGuard } from './server.js';
+import { createLogger } from './shared/logger.js';
+import { createShutdown } from './shared/shutdown.js';
+
+/** Process entry point: parse config, start the role, shut down in order on SIGTERM/SIGINT. */
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger({ level: config.logLevel });
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
+  process.on('uncaughtException', (err) => {
+    logger.fatal({ err }, 'uncaught exception, exiting');
+    process.exit(1);
+  });
+  const running = await startRampGuard({ config, logger });
+  const shutdown = createShutdown(logger, config.shutdownTimeoutMs + 5_000);
+  for (const step of running.steps) shutdown.add(step.name, step.run);
+  shutdown.listen();
+}
+
+main().catch((err: unknown) => {
+  console.error('RampGuard failed to start:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,144 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Worker } from 'bullmq';
+import type { AppDeps } from './app/deps.js';
+import type { Config } from './config.js';
+import { openDatabase } from './db/client.js';
+import { migrateDatabase } from './db/migrate.js';
+import { createApp } from './http/app.js';
+import { createRoutes } from './http/routes.js';
+import { closeQueues, createQueues } from './jobs/queues.js';
+import { createProducerConnection, createWorkerConnection } from './jobs/redis.js';
+import { checkRedisConfig } from './jobs/redis-gate.js';
+import { JOB_REGISTRY } from './jobs/registry.js';
+import { upsertSchedules } from './jobs/schedules.js';
+import { closeWorkers, startWorkers, type WorkerOptions } from './jobs/worker.js';
+import { type Clock, systemClock } from './shared/clock.js';
+import type { Logger } from './shared/logger.js';
+import { createMetrics } from './shared/metrics.js';
+
+export type StartOptions = {
+  config: Config;
+  logger: Logger;
+  clock?: Clock;
+  /** Test knobs for stall behaviour. */
+  workerOptions?: Omit<WorkerOptions, 'connection'>;
+};
+
+export type Running = {
+  deps: AppDeps;
+  /** Base URL of the HTTP server (both roles serve at least /healthz, /readyz, /metrics). */
+  url: string;
+  server: Server;
+  workers: Worker[];
+  /** Ordered shutdown steps: stop HTTP → close workers → close queues → quit Redis → end the database. */
+  steps: { name: string; run: () => Promise<unknown> }[];
+  stop(): Promise<void>;
+};
+
+/**
+ * Builds and starts one RampGuard process for its ROLE. `web` serves HTTP,
+ * `worker` runs the queues (and serves only the ops routes), `all` does both.
+ */
+export async function startRampGuard({
+  config,
+  logger,
+  clock = systemClock,
+  workerOptions,
+}: StartOptions): Promise<Running> {
+  if (config.sandbox) {
+    logger.warn(
+      'SANDBOX MODE: no Strava credentials, the built-in Strava simulator at /sim stands in for Strava',
+    );
+  }
+  if (config.generatedSecrets.length > 0) {
+    logger.warn(
+      { secrets: config.generatedSecrets, dir: config.dataDir },
+      'using generated development secrets',
+    );
+  }
+  const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
+  await migrateDatabase(database);
+  const redis = createProducerConnection(config.redisUrl, logger);
+  const queues = createQueues(redis, config.queuePrefix, logger);
+  const deps: AppDeps = {
+    config,
+    logger,
+    database,
+    db: database.db,
+    redis,
+    queues,
+    metrics: createMetrics(),
+    clock,
+  };
+
+  const runsWeb = config.role !== 'worker';
+  const runsWorker = config.role !== 'web';
+  let workers: Worker[] = [];
+  let workerRedis: ReturnType<typeof createWorkerConnection> | undefined;
+  if (runsWorker) {
+    workerRedis = createWorkerConnection(config.redisUrl, logger);
+    await gateRedis(workerRedis, logger, config.isProduction);
+    workers = startWorkers(deps, JOB_REGISTRY, { connection: workerRedis, ...workerOptions });
+    upsertSchedules(queues).catch((err) => logger.warn({ err }, 'could not schedule maintenance jobs yet'));
+  }
+
+  const app = createApp(deps, runsWeb ? createRoutes(deps) : []);
+  const server = app.listen(config.port, '0.0.0.0');
+  await once(server, 'listening');
+  // Strava gives 2 s; a slow client must not hold sockets for minutes.
+  server.requestTimeout = 10_000;
+  server.headersTimeout = 5_000;
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  logger.info(
+    { role: config.role, port, publicUrl: config.publicUrl, database: database.kind },
+    'RampGuard started',
+  );
+
+  const steps = [
+    { name: 'http', run: () => closeServer(server) },
+    {
+      name: 'workers',
+      run: () =>
+        closeWorkers(workers, config.shutdownTimeoutMs).then((r) =>
+          logger.info({ result: r }, 'workers closed'),
+        ),
+    },
+    { name: 'queues', run: () => closeQueues(queues) },
+    { name: 'redis', run: () => Promise.allSettled([redis.quit(), workerRedis?.quit()]) },
+    { name: 'database', run: () => database.close() },
+  ];
+  let stopped: Promise<void> | undefined;
+  return {
+    deps,
+    url,
+    server,
+    workers,
+    steps,
+    stop() {
+      stopped ??= (async () => {
+        for (const step of steps)
+          await step.run().catch((err) => logger.warn({ err, step: step.name }, 'stop step failed'));
+      })();
+      return stopped;
+    },
+  };
+}
+
+async function gateRedis(redis: ReturnType<typeof createWorkerConnection>, logger: Logger, strict: boolean) {
+  try {
+    await checkRedisConfig(redis, logger, strict);
+  } catch (err) {
+    if (strict) throw err;
+  }
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    // Keep-alive sockets would hold close() open until they time out.
+    server.closeIdleConnections();
+  });
+}

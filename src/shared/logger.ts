@@ -1,0 +1,54 @@
+import { type Logger, pino } from 'pino';
+
+export type { Logger };
+
+/**
+ * Paths pino removes from every log line. Tokens, OAuth codes, secrets and
+ * cookies never reach the logs (reliability.md E.36), whatever object a caller
+ * happens to log.
+ */
+export const REDACTED_PATHS = [
+  'access_token',
+  'refresh_token',
+  'accessToken',
+  'refreshToken',
+  'code',
+  'client_secret',
+  'clientSecret',
+  'password',
+  'token',
+  'verify_token',
+  '*.access_token',
+  '*.refresh_token',
+  '*.accessToken',
+  '*.refreshToken',
+  '*.code',
+  '*.client_secret',
+  '*.password',
+  '*.token',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  'headers.authorization',
+  'headers.cookie',
+  'config.headers.Authorization',
+  'config.data',
+  'err.config.headers.Authorization',
+  'err.config.data',
+  'err.request',
+  'err.response.config',
+];
+
+export type LoggerOptions = { level: string; destination?: NodeJS.WritableStream };
+
+export function createLogger({ level, destination }: LoggerOptions): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'rampguard' },
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      serializers: { err: pino.stdSerializers.err },
+    },
+    destination ?? process.stdout,
+  );
+}

@@ -1,0 +1,57 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * Prometheus metrics. Labels are low-cardinality only: route patterns, queue
+ * names, outcomes, reasons. Never runner ids or emails (reliability.md F.42).
+ */
+export type Metrics = ReturnType<typeof createMetrics>;
+
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'rampguard_' });
+  return {
+    registry,
+    httpDuration: new Histogram({
+      name: 'rampguard_http_request_duration_seconds',
+      help: 'HTTP request duration by route pattern, method and status class',
+      labelNames: ['method', 'route', 'status'] as const,
+      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
+      registers: [registry],
+    }),
+    queueDepth: new Gauge({
+      name: 'rampguard_queue_jobs',
+      help: 'Jobs per queue and state (sampled at scrape time)',
+      labelNames: ['queue', 'state'] as const,
+      registers: [registry],
+    }),
+    jobOutcomes: new Counter({
+      name: 'rampguard_job_outcomes_total',
+      help: 'Finished job attempts per queue, job name and outcome',
+      labelNames: ['queue', 'job', 'outcome'] as const,
+      registers: [registry],
+    }),
+    webhookEvents: new Counter({
+      name: 'rampguard_webhook_events_total',
+      help: 'Strava webhook deliveries by outcome (accepted, duplicate, dropped reasons, rejected)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    stravaCalls: new Counter({
+      name: 'rampguard_strava_requests_total',
+      help: 'Requests made to the Strava API by endpoint and status',
+      labelNames: ['endpoint', 'status'] as const,
+      registers: [registry],
+    }),
+    emails: new Counter({
+      name: 'rampguard_emails_total',
+      help: 'Emails by template and outcome',
+      labelNames: ['template', 'outcome'] as const,
+      registers: [registry],
+    }),
+    forgedDeauthorizations: new Counter({
+      name: 'rampguard_forged_deauthorizations_total',
+      help: 'Athlete deauthorization events that Strava did not confirm (nothing was deleted)',
+      registers: [registry],
+    }),
+  };
+}
