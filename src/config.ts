@@ -32,6 +32,14 @@ const ZEnv = z.object({
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.string().min(3).default('RampGuard <no-reply@localhost>'),
   TOKEN_ENCRYPTION_KEY: ZBase64Key.optional(),
+  /** Comma-separated old keys, still accepted for decryption until `npm run keys:rotate` has run. */
+  TOKEN_ENCRYPTION_KEYS_OLD: z
+    .string()
+    .refine(
+      (v) => v.split(',').every((k) => Buffer.from(k.trim(), 'base64').length === 32),
+      'must be comma-separated base64 keys of exactly 32 bytes each',
+    )
+    .optional(),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   WINDOW_DAYS: ZPositiveInt.min(60, 'detection needs at least 60 days').max(365).default(84),
@@ -72,6 +80,8 @@ export type Config = Readonly<{
   tokenEncryptionKey: Buffer;
   /** Key id stored with every ciphertext so keys can rotate (`npm run keys:rotate`). */
   tokenKeyId: string;
+  /** Earlier keys (`TOKEN_ENCRYPTION_KEYS_OLD`): decryption only, never used to encrypt. */
+  oldTokenKeys: readonly Buffer[];
   sessionSecret: string;
   adminPassword: string | undefined;
   windowDays: number;
@@ -184,6 +194,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.MAIL_FROM,
     tokenEncryptionKey: Buffer.from(tokenKey, 'base64'),
     tokenKeyId: keyIdOf(Buffer.from(tokenKey, 'base64')),
+    oldTokenKeys: Object.freeze(
+      (e.TOKEN_ENCRYPTION_KEYS_OLD ?? '')
+        .split(',')
+        .filter((k) => k.trim() !== '')
+        .map((k) => Buffer.from(k.trim(), 'base64')),
+    ),
     sessionSecret: pick(e.SESSION_SECRET, 'SESSION_SECRET', dev?.sessionSecret),
     adminPassword: e.ADMIN_PASSWORD,
     windowDays: e.WINDOW_DAYS,

@@ -8,6 +8,8 @@ import { openDatabase } from './db/client.js';
 import { migrateDatabase } from './db/migrate.js';
 import { createApp } from './http/app.js';
 import { createRoutes } from './http/routes.js';
+import { createMailer } from './integrations/email/mailer.js';
+import { createStravaClient } from './integrations/strava/client.js';
 import { closeQueues, createQueues } from './jobs/queues.js';
 import { createProducerConnection, createWorkerConnection } from './jobs/redis.js';
 import { checkRedisConfig } from './jobs/redis-gate.js';
@@ -62,16 +64,9 @@ export async function startRampGuard({
   await migrateDatabase(database);
   const redis = createProducerConnection(config.redisUrl, logger);
   const queues = createQueues(redis, config.queuePrefix, logger);
-  const deps: AppDeps = {
-    config,
-    logger,
-    database,
-    db: database.db,
-    redis,
-    queues,
-    metrics: createMetrics(),
-    clock,
-  };
+  const base = { config, logger, database, db: database.db, redis, queues, metrics: createMetrics(), clock };
+  const mailer = createMailer(config, logger);
+  const deps: AppDeps = { ...base, strava: createStravaClient(base), mailer };
 
   const runsWeb = config.role !== 'worker';
   const runsWorker = config.role !== 'web';
@@ -106,6 +101,8 @@ export async function startRampGuard({
           logger.info({ result: r }, 'workers closed'),
         ),
     },
+    // After the workers: an in-flight send finishes before its SMTP pool closes.
+    { name: 'mailer', run: () => mailer.close() },
     { name: 'queues', run: () => closeQueues(queues) },
     { name: 'redis', run: () => Promise.allSettled([redis.quit(), workerRedis?.quit()]) },
     { name: 'database', run: () => database.close() },

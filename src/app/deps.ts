@@ -1,6 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import type { Database, Db } from '../db/client.js';
+import type { Mailer } from '../integrations/email/mailer.js';
+import type { StravaClient } from '../integrations/strava/client.js';
 import type { Queues } from '../jobs/queues.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
@@ -20,4 +22,8 @@ export type AppDeps = {
   queues: Queues;
   metrics: Metrics;
   clock: Clock;
+  /** The only way to Strava: tokens, rate limits and failure classes handled inside. */
+  strava: StravaClient;
+  /** The one mail transport (SMTP pool, or .eml files without SMTP_URL); only the outbox sender uses it. */
+  mailer: Mailer;
 };

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -30,6 +30,15 @@ export type DatabaseOptions = {
   /** Pool size for Postgres (web and worker processes each have their own). */
   poolSize?: number;
 };
+
+/**
+ * Runs a raw SQL query and returns its rows. node-postgres and PGlite both
+ * answer `{ rows }`, but drizzle's shared type leaves the result opaque.
+ */
+export async function selectRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}
 
 /** Rejects after `ms` unless `promise` settles first (keeps the webhook ack under Strava's 2 s). */
 export function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

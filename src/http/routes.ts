@@ -1,7 +1,20 @@
 import type { AppDeps } from '../app/deps.js';
+import { createAccountRouter } from './account/router.js';
+import { createApiRouter } from './api/router.js';
 import type { Mount } from './app.js';
+import { createAuthRouter } from './auth/router.js';
+import { createEmailVerificationRouter } from './email-verification/router.js';
+import { createStravaWebhookRouter } from './strava-webhook/route.js';
+import { createUnsubscribeRouter } from './unsubscribe/router.js';
 
 /** Every feature router of the web role, in mount order. */
-export function createRoutes(_deps: AppDeps): Mount[] {
-  return [];
+export function createRoutes(deps: AppDeps): Mount[] {
+  return [
+    { path: '/webhooks/strava', router: createStravaWebhookRouter(deps) },
+    { path: '/unsubscribe', router: createUnsubscribeRouter(deps) },
+    { path: '/account/email/verify', router: createEmailVerificationRouter(deps) },
+    { path: '/auth', router: createAuthRouter(deps) },
+    { path: '/api', router: createApiRouter(deps) },
+    { path: '/account', router: createAccountRouter(deps) },
+  ];
 }

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Database, openMemoryPglite } from '../../src/db/client.js';
+import { type Database, openMemoryPglite, selectRows } from '../../src/db/client.js';
 import { migrateDatabase } from '../../src/db/migrate.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 
@@ -13,18 +13,18 @@ type Column = {
 };
 
 async function describeSchema(database: Database) {
-  const columns = await database.db.execute(sql`
+  const columns = await selectRows<Column>(database.db, sql`
     select table_name, column_name, data_type, is_nullable, column_default
     from information_schema.columns where table_schema = 'public'
     order by table_name, column_name`);
   // Newer Postgres (PGlite) also lists NOT NULL as constraints of type 'n': compare the rest.
-  const constraints = await database.db.execute(sql`
+  const constraints = await selectRows(database.db, sql`
     select conrelid::regclass::text as table_name, conname, contype, pg_get_constraintdef(oid) as def
     from pg_constraint where connamespace = 'public'::regnamespace and contype in ('p', 'f', 'u', 'c')
     order by 1, 2`);
-  const indexes = await database.db.execute(sql`
+  const indexes = await selectRows(database.db, sql`
     select tablename, indexname, indexdef from pg_indexes where schemaname = 'public' order by 1, 2`);
-  return { columns: columns.rows as Column[], constraints: constraints.rows, indexes: indexes.rows };
+  return { columns, constraints, indexes };
 }
 
 describe('migrations', () => {
@@ -62,7 +62,7 @@ describe('migrations', () => {
   it('are idempotent: applying twice changes nothing', async () => {
     const db = postgres ?? (await createTestDatabase());
     await migrateDatabase(db);
-    const applied = await db.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
-    expect((applied.rows[0] as { n: number }).n).toBeGreaterThan(0);
+    const [applied] = await selectRows<{ n: number }>(db.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+    expect(applied?.n).toBeGreaterThan(0);
   });
 });

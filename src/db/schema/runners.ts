@@ -7,6 +7,8 @@ export const runners = pgTable('runners', {
   /** Strava athlete id (text: ids can exceed 2^53). Matches webhook `owner_id`. */
   athleteId: text('athlete_id').notNull().unique(),
   firstname: text('firstname').notNull().default(''),
+  /** IANA zone of the runner's latest run: local days for the plan page, emails and check-ins. */
+  timezone: text('timezone').notNull().default('UTC'),
   units: text('units', { enum: ['metric', 'imperial'] })
     .notNull()
     .default('metric'),

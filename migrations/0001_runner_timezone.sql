@@ -1,0 +1,1 @@
+ALTER TABLE "runners" ADD COLUMN "timezone" text DEFAULT 'UTC' NOT NULL;

@@ -1,0 +1,103 @@
+import { eq, sql } from 'drizzle-orm';
+import { loadWeeklyDetections, recordDetections, type StoredDetection } from '../../db/repositories/detections.js';
+import { loadShoes, replaceRuns, upsertShoes } from '../../db/repositories/runs.js';
+import { runners } from '../../db/schema/index.js';
+import { detect } from '../../domain/detect.js';
+import type { Detection, Units } from '../../domain/types.js';
+import type { AppDeps } from '../deps.js';
+import { advancePlan } from './advance-plan.js';
+import { fetchWindow } from './fetch-window.js';
+import { insertOutboxRows } from './insert-outbox-rows.js';
+import { type PlannedEmail, shoeMileageEmail } from './plan-emails.js';
+
+const DAY_MS = 86_400_000;
+
+export type AnalysisResult =
+  | { outcome: 'skipped'; reason: string }
+  | { outcome: 'done'; runs: number; detections: number; planChanged: boolean; outboxIds: number[] };
+
+/**
+ * One analysis of one runner (SPEC §4): read the current truth from Strava
+ * (outside any transaction), then in one transaction replace the cached runs,
+ * store new detections, move the plan and queue its emails. Returns the new
+ * outbox ids for the caller to enqueue after commit.
+ *
+ * Analyses of one runner are serialized by a per-runner advisory lock, and an
+ * analysis whose Strava read started before the last committed one writes
+ * nothing: the newest read of Strava always wins, whatever the job order.
+ */
+export async function analyzeRunner(
+  deps: AppDeps,
+  runnerId: string,
+  onProgress?: (page: number, runsSoFar: number) => Promise<void>,
+): Promise<AnalysisResult> {
+  const { db, clock, config } = deps;
+  const [runner] = await db.select().from(runners).where(eq(runners.id, runnerId));
+  if (!runner) return { outcome: 'skipped', reason: 'runner deleted' };
+  if (runner.disconnectedAt) return { outcome: 'skipped', reason: 'runner disconnected' };
+
+  const readStartedAt = clock.now();
+  const windowStart = new Date(readStartedAt.getTime() - config.windowDays * DAY_MS);
+  const cachedShoes = await loadShoes(db, runnerId);
+  const fetched = await fetchWindow(deps.strava, runner, windowStart, cachedShoes, readStartedAt, onProgress);
+
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`analysis:${runnerId}`}))`);
+    const [fresh] = await tx.select().from(runners).where(eq(runners.id, runnerId));
+    if (!fresh) return { outcome: 'skipped', reason: 'runner deleted' } as const;
+    if (fresh.lastAnalyzedAt && fresh.lastAnalyzedAt > readStartedAt) {
+      return { outcome: 'skipped', reason: 'a newer analysis already committed' } as const;
+    }
+    await replaceRuns(tx, runnerId, fetched.runs, readStartedAt);
+    if (fetched.shoes) await upsertShoes(tx, runnerId, fetched.shoes, readStartedAt);
+    const shoes = fetched.shoes ?? cachedShoes;
+
+    const found = detect({
+      runs: fetched.runs,
+      shoes,
+      asOf: readStartedAt,
+      windowStart,
+      units: fresh.units as Units,
+      previous: await loadWeeklyDetections(tx, runnerId),
+    });
+    // Only runs that arrive after connecting can alert; history found on connect is shown, never mailed.
+    const isAlertable = (d: Detection) => d.occurredAt >= fresh.connectedAt;
+    const changed = await recordDetections(tx, runnerId, found, isAlertable, readStartedAt);
+    const timeZone = latestTimezone(fetched.runs) ?? fresh.timezone;
+    const triggers = changed.filter((d) => d.alertable && d.kind !== 'shoe_mileage');
+    const advance = await advancePlan(tx, runnerId, triggers, readStartedAt, timeZone);
+    const emails: PlannedEmail[] = [
+      ...advance.emails,
+      ...changed.filter((d) => d.alertable && d.kind === 'shoe_mileage').map((d) => shoeMileageEmail(runnerId, d)),
+    ];
+    const outboxIds = await insertOutboxRows(tx, runnerId, emails, readStartedAt);
+
+    await tx
+      .update(runners)
+      .set({
+        timezone: timeZone,
+        lastAnalyzedAt: readStartedAt,
+        backfillStatus: 'done',
+        backfillRuns: fetched.runs.length,
+        updatedAt: readStartedAt,
+        // A request that arrived after this read started stays due: its change may not be in this read.
+        analysisDueAt: sql`case when ${runners.analysisDueAt} <= ${readStartedAt} then null else ${runners.analysisDueAt} end`,
+      })
+      .where(eq(runners.id, runnerId));
+    return {
+      outcome: 'done',
+      runs: fetched.runs.length,
+      detections: changed.length,
+      planChanged: advance.change !== null,
+      outboxIds,
+    } as const;
+  });
+}
+
+function latestTimezone(runs: readonly { startDate: Date; timezone: string }[]): string | undefined {
+  let latest: { startDate: Date; timezone: string } | undefined;
+  for (const r of runs) if (!latest || r.startDate > latest.startDate) latest = r;
+  return latest?.timezone;
+}
+
+export type { StoredDetection };

@@ -1,0 +1,46 @@
+import type { Run, Shoe } from '../../domain/types.js';
+import { isRun } from '../../domain/runs.js';
+import type { StravaClient } from '../../integrations/strava/client.js';
+
+/** Shoes are re-read from Strava at most this often, unless a run wears one we have not cached. */
+export const SHOE_REFRESH_MS = 6 * 3_600_000;
+
+export type FetchedWindow = { runs: Run[]; shoes: Shoe[] | null };
+
+/**
+ * Reads the runner's current truth from Strava: the list endpoint over the
+ * window (per_page=200, normally one call) and, when needed, their shoes
+ * (`GET /athlete` with profile:read_all, else `GET /gear/{id}` per unknown shoe).
+ * Returns `shoes: null` when the cached shoes are still fresh.
+ */
+export async function fetchWindow(
+  strava: StravaClient,
+  runner: { id: string; scopes: string },
+  windowStart: Date,
+  cachedShoes: readonly (Shoe & { fetchedAt: Date })[],
+  now: Date,
+  onPage?: (page: number, runsSoFar: number) => Promise<void>,
+): Promise<FetchedWindow> {
+  let runsSoFar = 0;
+  const activities = await strava.listAllActivities(runner.id, {
+    after: windowStart,
+    onPage: async (page, pageNumber) => {
+      runsSoFar += page.length;
+      await onPage?.(pageNumber, runsSoFar);
+    },
+  });
+  const runs = activities.filter(isRun);
+  const cached = new Map(cachedShoes.map((s) => [s.id, s]));
+  const worn = new Set(runs.map((r) => r.gearId).filter((g): g is string => g !== null && g.startsWith('g')));
+  const unknown = [...worn].filter((g) => !cached.has(g));
+  const stale = cachedShoes.some((s) => now.getTime() - s.fetchedAt.getTime() > SHOE_REFRESH_MS);
+  if (unknown.length === 0 && !stale && cachedShoes.length > 0) return { runs, shoes: null };
+  if (worn.size === 0 && cachedShoes.length === 0) return { runs, shoes: [] };
+  if (runner.scopes.split(',').includes('profile:read_all')) {
+    const athlete = await strava.getAthlete(runner.id);
+    return { runs, shoes: athlete.shoes ?? [] };
+  }
+  const shoes: Shoe[] = [];
+  for (const gearId of stale ? worn : unknown) shoes.push(await strava.getGear(runner.id, gearId));
+  return { runs, shoes };
+}

@@ -1,0 +1,74 @@
+import { sql } from 'drizzle-orm';
+import { loadCurrentPlan, insertPlanVersion } from '../db/repositories/plans.js';
+import { runners } from '../db/schema/index.js';
+import { initialPlan } from '../domain/plan.js';
+import type { ExchangedAuthorization } from '../integrations/strava/client.js';
+import { enqueueAnalysis, markAnalysisDue } from '../jobs/analysis-request.js';
+import type { AppDeps } from './deps.js';
+
+/** What RampGuard asks Strava for (SPEC §3). */
+export const REQUESTED_SCOPES = ['read', 'activity:read_all', 'profile:read_all'] as const;
+
+export type ConnectedRunner = {
+  runnerId: string;
+  /** True on the first connection of this athlete. */
+  created: boolean;
+  emailVerified: boolean;
+  /** Requested scopes the runner did not grant (pages explain what is then not seen). */
+  missingScopes: string[];
+};
+
+/** The granted scopes from the redirect's `scope` parameter (Strava's token answer may not carry them). */
+export function parseScopes(scope: string | undefined): string[] {
+  return [...new Set((scope ?? '').split(/[,\s]+/).filter((s) => /^[a-z_:]{1,40}$/.test(s)))];
+}
+
+export function missingScopesOf(granted: readonly string[]): string[] {
+  return REQUESTED_SCOPES.filter((s) => !granted.includes(s));
+}
+
+/**
+ * After a successful code exchange (SPEC §1 journey 1): upsert the runner by
+ * athlete id, store the tokens encrypted, start the plan (version 1, daily,
+ * from now: the plan begins at connect) and mark the first analysis due, all
+ * in one transaction; then enqueue the backfill. A reconnect keeps the runner's
+ * history, settings and `connected_at`, and clears `disconnected_at`.
+ */
+export async function connectRunner(
+  deps: AppDeps,
+  authorization: ExchangedAuthorization,
+  grantedScopes: readonly string[],
+): Promise<ConnectedRunner> {
+  const now = deps.clock.now();
+  const athlete = authorization.athlete;
+  const scopes = grantedScopes.join(',');
+  const connected = await deps.db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(runners)
+      .values({
+        athleteId: athlete.id,
+        firstname: athlete.firstname,
+        units: athlete.units,
+        scopes,
+        connectedAt: now,
+        backfillStatus: 'pending',
+        createdAt: now,
+        updatedAt: now,
+      })
+      .onConflictDoUpdate({
+        target: runners.athleteId,
+        set: { firstname: athlete.firstname, scopes, disconnectedAt: null, backfillStatus: 'pending', updatedAt: now },
+      })
+      // xmax = 0 only for a freshly inserted row: tells a first connect from a reconnect.
+      .returning({ id: runners.id, emailVerifiedAt: runners.emailVerifiedAt, created: sql<boolean>`(xmax = 0)` });
+    const runnerId = row!.id;
+    await deps.strava.saveTokens(tx, runnerId, athlete.id, authorization);
+    if (!(await loadCurrentPlan(tx, runnerId))) await insertPlanVersion(tx, runnerId, initialPlan(now));
+    await markAnalysisDue(tx, runnerId, now);
+    return { runnerId, created: Boolean(row!.created), emailVerified: row!.emailVerifiedAt !== null };
+  });
+  // After commit: Redis never holds a transaction open. A failed add is left to the sweeper (due mark committed).
+  await enqueueAnalysis(deps, connected.runnerId, 'connect');
+  deps.logger.info({ runnerId: connected.runnerId, created: connected.created }, 'runner connected');
+  return { ...connected, missingScopes: missingScopesOf(grantedScopes) };
+}

@@ -1,0 +1,28 @@
+import { eq } from 'drizzle-orm';
+import { runners } from '../db/schema/index.js';
+import { deleteRunner } from './delete-runner.js';
+import type { AppDeps } from './deps.js';
+
+export type DeauthorizeResult = 'deleted' | 'forged' | 'gone';
+
+/**
+ * An athlete `authorized: "false"` event (SPEC §4). Events are unsigned, so
+ * Strava is asked first (reliability.md B.12): only a grant Strava refuses
+ * (401 / invalid refresh token) deletes the runner and every row about them
+ * (`deleteRunner`, SPEC §8). A grant that still works means
+ * the event was forged: nothing is deleted and the counter says so. Network
+ * trouble throws (retryable): an outage never confirms a revocation.
+ */
+export async function deauthorizeRunner(deps: AppDeps, runnerId: string): Promise<DeauthorizeResult> {
+  const [runner] = await deps.db.select({ id: runners.id }).from(runners).where(eq(runners.id, runnerId));
+  if (!runner) return 'gone';
+  const verdict = await deps.strava.verifyAuthorization(runnerId);
+  if (verdict === 'authorized') {
+    deps.metrics.forgedDeauthorizations.inc();
+    deps.logger.warn({ runnerId }, 'deauthorization event not confirmed by Strava: nothing deleted');
+    return 'forged';
+  }
+  if (!(await deleteRunner(deps.db, runnerId))) return 'gone';
+  deps.logger.info({ runnerId }, 'runner revoked access at Strava: all data deleted');
+  return 'deleted';
+}

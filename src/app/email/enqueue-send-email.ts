@@ -1,0 +1,28 @@
+import { enqueue } from '../../jobs/definition.js';
+import { sendEmailJob } from '../../jobs/send-email/job.js';
+import type { AppDeps } from '../deps.js';
+
+/** Adds the send job for one outbox row (jobId `email-<id>`: a second add while it exists is a no-op). */
+export async function enqueueSendEmail(deps: Pick<AppDeps, 'queues'>, outboxId: number): Promise<void> {
+  await enqueue(deps.queues, sendEmailJob, { outboxId });
+}
+
+/**
+ * After-commit helper: a failed add (Redis down) is logged and otherwise
+ * harmless, because the committed row is picked up by the outbox sweeper.
+ */
+export async function enqueueSendEmails(
+  deps: Pick<AppDeps, 'queues' | 'logger'>,
+  outboxIds: readonly number[],
+): Promise<void> {
+  for (const outboxId of outboxIds) {
+    try {
+      await enqueueSendEmail(deps, outboxId);
+    } catch (err) {
+      deps.logger.warn(
+        { outboxId, err: { message: (err as Error).message } },
+        'could not enqueue email; the outbox sweeper will',
+      );
+    }
+  }
+}

@@ -1,0 +1,127 @@
+import { and, asc, eq, inArray, max, sql } from 'drizzle-orm';
+import type { Tx } from '../../db/client.js';
+import { emailOutbox, runners } from '../../db/schema/index.js';
+
+/** Typed queries on the outbox for the sender; business rules live in send-outbox-email.ts. */
+
+export type OutboxRow = typeof emailOutbox.$inferSelect;
+
+export async function readOutboxHead(tx: Tx, outboxId: number) {
+  const [head] = await tx
+    .select({ runnerId: emailOutbox.runnerId, template: emailOutbox.template, status: emailOutbox.status })
+    .from(emailOutbox)
+    .where(eq(emailOutbox.id, outboxId));
+  return head;
+}
+
+/** Locks one pending row, or returns nothing when another sender holds it or it is finished. */
+export async function claimRow(tx: Tx, outboxId: number): Promise<OutboxRow[]> {
+  return tx
+    .select()
+    .from(emailOutbox)
+    .where(and(eq(emailOutbox.id, outboxId), eq(emailOutbox.status, 'pending')))
+    .for('update', { skipLocked: true });
+}
+
+/**
+ * Alert sends of one runner are serialized by a transaction-scoped advisory
+ * lock, taken before any row lock, so two jobs can never both decide that the
+ * 24 h window is open and each send an alert. Then every pending alert row of
+ * the runner is locked, oldest first.
+ */
+export async function claimAlertRows(tx: Tx, runnerId: string): Promise<OutboxRow[]> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`email-alert:${runnerId}`}))`);
+  return tx
+    .select()
+    .from(emailOutbox)
+    .where(
+      and(
+        eq(emailOutbox.runnerId, runnerId),
+        eq(emailOutbox.template, 'alert'),
+        eq(emailOutbox.status, 'pending'),
+      ),
+    )
+    .orderBy(asc(emailOutbox.createdAt), asc(emailOutbox.id))
+    .for('update', { skipLocked: true });
+}
+
+export async function lastAlertSentAt(tx: Tx, runnerId: string): Promise<Date | null> {
+  const [row] = await tx
+    .select({ at: max(emailOutbox.sentAt) })
+    .from(emailOutbox)
+    .where(
+      and(
+        eq(emailOutbox.runnerId, runnerId),
+        eq(emailOutbox.template, 'alert'),
+        eq(emailOutbox.status, 'sent'),
+      ),
+    );
+  return row?.at ?? null;
+}
+
+export async function readRecipient(tx: Tx, runnerId: string) {
+  const [runner] = await tx
+    .select({
+      firstname: runners.firstname,
+      timezone: runners.timezone,
+      email: runners.email,
+      emailVerifiedAt: runners.emailVerifiedAt,
+      unsubscribedAt: runners.unsubscribedAt,
+      emailSuppressedAt: runners.emailSuppressedAt,
+      alertsEnabled: runners.alertsEnabled,
+    })
+    .from(runners)
+    .where(eq(runners.id, runnerId));
+  return runner;
+}
+
+export async function markSent(tx: Tx, row: OutboxRow, messageId: string, now: Date): Promise<void> {
+  await tx
+    .update(emailOutbox)
+    .set({ status: 'sent', sentAt: now, messageId, attempts: row.attempts + 1, lastError: null })
+    .where(eq(emailOutbox.id, row.id));
+}
+
+export async function closeRows(
+  tx: Tx,
+  ids: readonly number[],
+  status: 'cancelled' | 'failed',
+  reason: string,
+): Promise<void> {
+  if (ids.length === 0) return;
+  await tx
+    .update(emailOutbox)
+    .set({ status, lastError: reason })
+    .where(and(inArray(emailOutbox.id, [...ids]), eq(emailOutbox.status, 'pending')));
+}
+
+export async function recordFailedAttempt(
+  tx: Tx,
+  row: OutboxRow,
+  detail: string,
+  nextAttemptAt: Date,
+): Promise<void> {
+  await tx
+    .update(emailOutbox)
+    .set({ attempts: row.attempts + 1, lastError: detail, nextAttemptAt })
+    .where(eq(emailOutbox.id, row.id));
+}
+
+/** Moves rows' next attempt to at least `until` (never earlier than already planned). */
+export async function postponeRows(tx: Tx, ids: readonly number[], until: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await tx
+    .update(emailOutbox)
+    .set({ nextAttemptAt: sql`greatest(${emailOutbox.nextAttemptAt}, ${until.toISOString()}::timestamptz)` })
+    .where(inArray(emailOutbox.id, [...ids]));
+}
+
+/** The address answered a permanent 5xx: nothing more goes to it until the runner gives one again. */
+export async function suppressAddress(tx: Tx, runnerId: string, now: Date): Promise<void> {
+  await tx
+    .update(runners)
+    .set({
+      emailSuppressedAt: sql`coalesce(${runners.emailSuppressedAt}, ${now.toISOString()}::timestamptz)`,
+    })
+    .where(eq(runners.id, runnerId));
+}

@@ -1,0 +1,82 @@
+import type { Config } from '../../config.js';
+import { renderAlertEmail } from '../../emails/alert.js';
+import { renderShoeMileageEmail } from '../../emails/shoe-mileage.js';
+import { renderTaperEmail } from '../../emails/taper.js';
+import type { RenderedEmail } from '../../emails/types.js';
+import { renderVerificationEmail } from '../../emails/verification.js';
+import { AppError } from '../../shared/errors.js';
+import { checkInUrls } from './check-in-links.js';
+import type { OutboxContent } from './payloads.js';
+import { unsubscribeUrl } from './unsubscribe-link.js';
+import { verifyEmailUrl } from './verify-email-link.js';
+
+type RenderConfig = Pick<Config, 'publicUrl' | 'sessionSecret'>;
+
+export type RenderTarget = {
+  runnerId: string;
+  /** Read from `runners` at send time, never stored in the payload. */
+  firstName: string;
+  email: string;
+  /** The runner's zone, for payloads that carry none. */
+  timeZone: string;
+  /**
+   * Token expiries count from the row's creation, not from the send, so every
+   * re-send of a row renders byte-for-byte the same links.
+   */
+  linksFrom: Date;
+};
+
+/** A template that throws (a bad link, a bug) fails the same way on every try. */
+export class RenderError extends AppError {
+  constructor(template: string) {
+    super('email_render_failed', `could not render the ${template} email`, 500, false);
+    this.name = 'RenderError';
+  }
+}
+
+/** Renders one outbox email with the links minted for its runner (SPEC §7). */
+export function renderOutboxEmail(
+  config: RenderConfig,
+  content: OutboxContent,
+  to: RenderTarget,
+): RenderedEmail {
+  try {
+    return render(config, content, to);
+  } catch {
+    throw new RenderError(content.template);
+  }
+}
+
+function render(config: RenderConfig, content: OutboxContent, to: RenderTarget): RenderedEmail {
+  const plan = `${config.publicUrl}/plan`;
+  const unsubscribe = unsubscribeUrl(config, to.runnerId, to.linksFrom);
+  switch (content.template) {
+    case 'alert':
+      return renderAlertEmail({
+        firstName: to.firstName,
+        detections: content.payload.detections,
+        plan: content.payload.plan,
+        links: { plan, unsubscribe, checkIn: checkInUrls(config, to.runnerId, to.linksFrom) },
+        timeZone: content.payload.timeZone ?? to.timeZone,
+      });
+    case 'taper':
+      return renderTaperEmail({
+        firstName: to.firstName,
+        plan: content.payload.plan,
+        links: { plan, unsubscribe, checkIn: checkInUrls(config, to.runnerId, to.linksFrom) },
+        timeZone: content.payload.timeZone ?? to.timeZone,
+      });
+    case 'shoe_mileage':
+      return renderShoeMileageEmail({
+        firstName: to.firstName,
+        shoeName: content.payload.shoeName,
+        detection: content.payload.detection,
+        links: { plan, unsubscribe },
+      });
+    case 'verification':
+      return renderVerificationEmail({
+        firstName: to.firstName,
+        confirmUrl: verifyEmailUrl(config, to.runnerId, to.email, to.linksFrom),
+      });
+  }
+}

@@ -1,0 +1,34 @@
+import { hashAddress, isDeliverableAddress } from './email-address.js';
+import type { OutboxContent } from './payloads.js';
+
+export type Recipient = {
+  email: string | null;
+  emailVerifiedAt: Date | null;
+  unsubscribedAt: Date | null;
+  emailSuppressedAt: Date | null;
+  alertsEnabled: boolean;
+};
+
+/** At most one alert email per runner per 24 h; later triggers fold into the next (SPEC §7). */
+export const ALERT_INTERVAL_MS = 24 * 3_600_000;
+
+/**
+ * Why this email must not go out, or null when it may (SPEC §7, reliability.md
+ * D.31). Nothing goes to a suppressed address; nothing but the verification
+ * email goes to an unverified or unsubscribed one; alerts also respect
+ * `alerts_enabled`. Such rows are cancelled, not kept for later.
+ */
+export function blockReason(content: OutboxContent, recipient: Recipient | undefined): string | null {
+  if (!recipient) return 'runner deleted';
+  if (!recipient.email) return 'no address';
+  if (!isDeliverableAddress(recipient.email)) return 'invalid address';
+  if (recipient.emailSuppressedAt) return 'address suppressed';
+  if (content.template === 'verification') {
+    if (hashAddress(recipient.email) !== content.payload.addressHash) return 'address changed';
+    return recipient.emailVerifiedAt ? 'already verified' : null;
+  }
+  if (!recipient.emailVerifiedAt) return 'address not verified';
+  if (recipient.unsubscribedAt) return 'unsubscribed';
+  if (content.template === 'alert' && !recipient.alertsEnabled) return 'alerts disabled';
+  return null;
+}

@@ -1,0 +1,50 @@
+import { and, asc, eq, lte } from 'drizzle-orm';
+import { emailOutbox } from '../../db/schema/index.js';
+import { sendEmailJob, sendEmailJobId } from '../../jobs/send-email/job.js';
+import type { AppDeps } from '../deps.js';
+import { enqueueSendEmail } from './enqueue-send-email.js';
+
+/** Fresh rows are enqueued by their producer right after commit; the sweeper only takes stragglers. */
+const STRAGGLER_AGE_MS = 60_000;
+
+/**
+ * Re-enqueues pending outbox rows that are due (reliability.md A.8): rows whose
+ * job was lost with Redis, whose enqueue failed after commit, or which waited
+ * out the 24 h alert window or a retry delay. Safe to run anywhere, any number
+ * of times: the sender's row lock and status check make a surplus job a no-op.
+ */
+export async function sweepOutbox(
+  deps: Pick<AppDeps, 'db' | 'clock' | 'queues' | 'logger'>,
+  limit = 200,
+): Promise<{ requeued: number }> {
+  const now = deps.clock.now();
+  const rows = await deps.db
+    .select({ id: emailOutbox.id })
+    .from(emailOutbox)
+    .where(
+      and(
+        eq(emailOutbox.status, 'pending'),
+        lte(emailOutbox.nextAttemptAt, now),
+        lte(emailOutbox.createdAt, new Date(now.getTime() - STRAGGLER_AGE_MS)),
+      ),
+    )
+    .orderBy(asc(emailOutbox.nextAttemptAt))
+    .limit(limit);
+  for (const { id } of rows) await requeue(deps, id);
+  if (rows.length > 0) deps.logger.info({ requeued: rows.length }, 'outbox sweep re-enqueued emails');
+  return { requeued: rows.length };
+}
+
+/**
+ * BullMQ ignores an add whose jobId still exists, also when that job has
+ * already finished (kept for inspection, reliability.md B.15). A finished job
+ * for a row that is still pending and due ran too early or gave up, so it is
+ * removed and the row gets a fresh job; an active or waiting one is left alone.
+ */
+async function requeue(deps: Pick<AppDeps, 'queues'>, outboxId: number): Promise<void> {
+  const queue = deps.queues[sendEmailJob.queue];
+  const jobId = sendEmailJobId(outboxId);
+  const state = await queue.getJobState(jobId);
+  if (state === 'completed' || state === 'failed') await queue.remove(jobId);
+  await enqueueSendEmail(deps, outboxId);
+}

@@ -1,0 +1,56 @@
+import { eq, sql } from 'drizzle-orm';
+import { loadPlanHistory } from '../db/repositories/plans.js';
+import { checkIns, runners } from '../db/schema/index.js';
+import { type PlanJson, toPlanJson } from '../domain/plan-view.js';
+import type { Feeling } from '../domain/types.js';
+import { advancePlan } from './analysis/advance-plan.js';
+import { enqueueSendEmails } from './email/enqueue-send-email.js';
+import { insertOutboxRows } from './analysis/insert-outbox-rows.js';
+import type { AppDeps } from './deps.js';
+
+export type CheckInSource = 'page' | 'api' | 'email';
+
+export type RecordedCheckIn = {
+  checkIn: { id: string; feeling: Feeling; source: CheckInSource; at: string };
+  plan: PlanJson;
+};
+
+/**
+ * Records how the runner's knee feels and moves the plan at once (SPEC §1
+ * journey 3): a `fine` may taper it, pain over 7 days raises `seePhysio`.
+ * Check-in, plan version and any email row commit together, under the same
+ * per-runner advisory lock as analyses so the two never interleave. Emails
+ * are enqueued after commit. Null when the runner no longer exists.
+ */
+export async function recordCheckIn(
+  deps: AppDeps,
+  runnerId: string,
+  feeling: Feeling,
+  source: CheckInSource,
+): Promise<RecordedCheckIn | null> {
+  const now = deps.clock.now();
+  const result = await deps.db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`analysis:${runnerId}`}))`);
+    const [runner] = await tx
+      .select({ timezone: runners.timezone })
+      .from(runners)
+      .where(eq(runners.id, runnerId));
+    if (!runner) return null;
+    const [row] = await tx
+      .insert(checkIns)
+      .values({ runnerId, feeling, source, at: now })
+      .returning({ id: checkIns.id, at: checkIns.at });
+    const advance = await advancePlan(tx, runnerId, [], now, runner.timezone);
+    const outboxIds = await insertOutboxRows(tx, runnerId, advance.emails, now);
+    const history = await loadPlanHistory(tx, runnerId);
+    const recorded: RecordedCheckIn = {
+      checkIn: { id: String(row!.id), feeling, source, at: row!.at.toISOString() },
+      plan: toPlanJson(advance.plan, history),
+    };
+    return { recorded, outboxIds };
+  });
+  if (!result) return null;
+  await enqueueSendEmails(deps, result.outboxIds);
+  deps.logger.info({ runnerId, source }, 'check-in recorded');
+  return result.recorded;
+}

@@ -1,0 +1,73 @@
+import { eq } from 'drizzle-orm';
+import { webhookInbox } from '../../db/schema/index.js';
+import { enqueueAnalysis, markAnalysisDue } from '../../jobs/analysis-request.js';
+import { isRetryable } from '../../shared/errors.js';
+import { deauthorizeRunner } from '../deauthorize-runner.js';
+import type { AppDeps } from '../deps.js';
+import { classifyStravaEvent } from './classify-strava-event.js';
+import { finishInboxRow, recordInboxFailure } from './mark-inbox-row.js';
+
+export type ProcessResult = { outcome: 'done' | 'skipped'; detail: string };
+export type ProcessAttempt = { attemptsMade: number; maxAttempts: number };
+
+/**
+ * Turns one inbox row into its effect (SPEC §4): an analysis request, a
+ * verified deauthorization, or nothing. Re-reads the row, so a stale or
+ * repeated job (BullMQ is at-least-once) finds it terminal and skips. A
+ * failure is counted on the row; the last attempt marks it `dead`.
+ */
+export async function processStravaEvent(
+  deps: AppDeps,
+  eventKey: string,
+  attempt: ProcessAttempt,
+): Promise<ProcessResult> {
+  try {
+    return await apply(deps, eventKey);
+  } catch (err) {
+    const final = !isRetryable(err) || attempt.attemptsMade + 1 >= attempt.maxAttempts;
+    const message = err instanceof Error ? err.message : String(err);
+    // The database may be what failed: then the row stays `received` and the sweeper retries later.
+    await recordInboxFailure(deps.db, eventKey, message, final, deps.clock.now()).catch((markErr: Error) =>
+      deps.logger.warn({ eventKey, err: { message: markErr.message } }, 'could not record event failure'),
+    );
+    throw err;
+  }
+}
+
+async function apply(deps: AppDeps, eventKey: string): Promise<ProcessResult> {
+  const { db, clock } = deps;
+  const [row] = await db.select().from(webhookInbox).where(eq(webhookInbox.eventKey, eventKey));
+  if (!row) return { outcome: 'skipped', detail: 'inbox row gone' };
+  if (row.status !== 'received') return { outcome: 'skipped', detail: `already ${row.status}` };
+  const { runnerId } = row;
+  if (runnerId === null) {
+    await finishInboxRow(db, eventKey, 'skipped', clock.now());
+    return { outcome: 'skipped', detail: 'no runner' };
+  }
+
+  const action = classifyStravaEvent(row);
+  switch (action.kind) {
+    case 'none': {
+      await finishInboxRow(db, eventKey, 'done', clock.now());
+      return { outcome: 'done', detail: action.reason };
+    }
+    case 'analyze': {
+      const now = clock.now();
+      // One transaction: the row is done only if the due mark committed with it.
+      const finished = await db.transaction(async (tx) => {
+        const won = await finishInboxRow(tx, eventKey, 'done', now);
+        if (won) await markAnalysisDue(tx, runnerId, now);
+        return won;
+      });
+      if (!finished) return { outcome: 'skipped', detail: 'finished concurrently' };
+      await enqueueAnalysis(deps, runnerId, action.reason);
+      return { outcome: 'done', detail: action.reason };
+    }
+    case 'deauthorize': {
+      const result = await deauthorizeRunner(deps, runnerId);
+      // A confirmed revocation deleted the runner and, by cascade, this row.
+      await finishInboxRow(db, eventKey, 'done', clock.now());
+      return { outcome: 'done', detail: `deauthorization ${result}` };
+    }
+  }
+}

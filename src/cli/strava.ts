@@ -1,0 +1,135 @@
+/**
+ * `npm run strava -- subscription create|show|delete`: manages the app's one
+ * Strava webhook subscription (SPEC §4) against the configured Strava, or the
+ * simulator in sandbox mode (then RampGuard must be running at PUBLIC_URL).
+ * Errors end with one clear line on stderr and exit code 1: no stack traces,
+ * and never a secret (client secret, verify token) in the output.
+ */
+import { once } from 'node:events';
+import type { Redis } from 'ioredis';
+import {
+  createStravaSubscription,
+  deleteStravaSubscription,
+  type SubscriptionDeps,
+  showStravaSubscription,
+} from '../app/strava-subscription.js';
+import { ConfigError, loadConfig } from '../config.js';
+import { type Database, openDatabase } from '../db/client.js';
+import { migrateDatabase } from '../db/migrate.js';
+import { createStravaClient } from '../integrations/strava/client.js';
+import { StravaUnavailableError } from '../integrations/strava/errors.js';
+import { createProducerConnection } from '../jobs/redis.js';
+import { systemClock } from '../shared/clock.js';
+import { AppError } from '../shared/errors.js';
+import { createLogger } from '../shared/logger.js';
+import { createMetrics } from '../shared/metrics.js';
+
+const USAGE = 'usage: npm run strava -- subscription create|show|delete';
+const ACTIONS = ['create', 'show', 'delete'] as const;
+type Action = (typeof ACTIONS)[number];
+
+class UsageError extends Error {}
+
+function readAction(argv: string[]): Action {
+  const [group, action, ...rest] = argv;
+  if (group !== 'subscription' || rest.length > 0 || !ACTIONS.includes(action as Action)) {
+    throw new UsageError(USAGE);
+  }
+  return action as Action;
+}
+
+type CliDeps = SubscriptionDeps & { close(): Promise<void> };
+
+/** The minimum a subscription command needs: config, database, Redis (rate governor), the client. */
+async function openCliDeps(): Promise<CliDeps> {
+  const config = loadConfig();
+  // Logs go to stderr at warn and above: stdout carries only the command's answer.
+  const logger = createLogger({ level: 'warn', destination: process.stderr });
+  const database: Database = openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    logger,
+  });
+  await migrateDatabase(database);
+  const redis = createProducerConnection(config.redisUrl, logger);
+  await waitForRedis(redis);
+  const deps = { config, logger, db: database.db, redis, metrics: createMetrics(), clock: systemClock };
+  return {
+    config,
+    db: database.db,
+    clock: systemClock,
+    strava: createStravaClient(deps),
+    async close() {
+      redis.disconnect();
+      await database.close();
+    },
+  };
+}
+
+/** Gives Redis a second to connect; without it the rate governor simply lets calls through. */
+async function waitForRedis(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') return;
+  await Promise.race([once(redis, 'ready'), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+}
+
+async function run(action: Action, deps: CliDeps): Promise<void> {
+  if (action === 'create') {
+    const created = await createStravaSubscription(deps);
+    console.log(
+      created.adopted
+        ? `Strava already had a subscription for ${created.callbackUrl}: stored its id ${created.id}.`
+        : `Created subscription ${created.id} for ${created.callbackUrl}.`,
+    );
+    if (deps.config.strava.subscriptionId && deps.config.strava.subscriptionId !== created.id) {
+      console.log(
+        `Note: STRAVA_SUBSCRIPTION_ID is set to ${deps.config.strava.subscriptionId}, which overrides the stored id: ` +
+          'update or unset it, or incoming events will be dropped.',
+      );
+    }
+    return;
+  }
+  if (action === 'show') {
+    const { stored, atStrava, expectedId } = await showStravaSubscription(deps);
+    console.log(
+      stored
+        ? `Stored: id ${stored.subscriptionId}, callback ${stored.callbackUrl}, since ${stored.createdAt.toISOString()}`
+        : 'Stored: none',
+    );
+    if (atStrava.length === 0) console.log('At Strava: none');
+    for (const s of atStrava) {
+      console.log(`At Strava: id ${s.id}, callback ${s.callbackUrl ?? '?'}, created ${s.createdAt ?? '?'}`);
+    }
+    const source = deps.config.strava.subscriptionId ? 'STRAVA_SUBSCRIPTION_ID' : 'stored';
+    console.log(
+      `Events accepted for subscription_id: ${expectedId ? `${expectedId} (${source})` : 'none yet'}`,
+    );
+    return;
+  }
+  const { deletedId } = await deleteStravaSubscription(deps);
+  console.log(deletedId ? `Deleted subscription ${deletedId}.` : 'No subscription to delete.');
+}
+
+function describe(err: unknown, apiUrl: string | undefined): string {
+  if (err instanceof ConfigError || err instanceof UsageError) return err.message;
+  if (err instanceof StravaUnavailableError) return `${err.message} (is Strava reachable at ${apiUrl}?)`;
+  if (err instanceof AppError) return err.message;
+  return `unexpected error: ${err instanceof Error ? err.message : String(err)}`;
+}
+
+async function main(): Promise<void> {
+  let deps: CliDeps | undefined;
+  let code = 0;
+  try {
+    const action = readAction(process.argv.slice(2));
+    deps = await openCliDeps();
+    await run(action, deps);
+  } catch (err) {
+    console.error(describe(err, deps?.config.strava.apiUrl));
+    code = 1;
+  } finally {
+    await deps?.close().catch(() => undefined);
+  }
+  process.exit(code);
+}
+
+void main();

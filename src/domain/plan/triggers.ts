@@ -1,0 +1,29 @@
+import type { DetectionKind } from '../types.js';
+import type { PlanTrigger } from './types.js';
+
+/**
+ * Detections that may change the plan: not `shoe_mileage` (information only, SPEC §5) nor any
+ * `info` severity, and not already acted on. Deduplicated by id and ordered by (occurredAt, id)
+ * so the result does not depend on input order.
+ */
+export function planTriggers(detections: readonly PlanTrigger[], seenIds: readonly string[]): PlanTrigger[] {
+  const seen = new Set(seenIds);
+  const fresh = new Map<string, PlanTrigger>();
+  for (const d of detections) {
+    if (d.kind === 'shoe_mileage' || d.severity === 'info' || seen.has(d.id) || fresh.has(d.id)) continue;
+    fresh.set(d.id, d);
+  }
+  return [...fresh.values()].sort(
+    (a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
+}
+
+export function distinctKinds(triggers: readonly PlanTrigger[]): DetectionKind[] {
+  return [...new Set(triggers.map((t) => t.kind))];
+}
+
+/** Remembered ids, newest last, bounded so the state stays small. */
+export function rememberIds(seenIds: readonly string[], newIds: readonly string[], keep: number): string[] {
+  const merged = [...seenIds, ...newIds];
+  return merged.slice(Math.max(0, merged.length - keep));
+}

@@ -1,0 +1,29 @@
+import { Router } from 'express';
+import type { AppDeps } from '../../app/deps.js';
+import { ipRateLimit } from '../api/ip-rate-limit.js';
+import { errorBody } from '../errors.js';
+import { loadSession } from '../session/load-session.js';
+import { requireRunner } from '../session/require-runner.js';
+import { disconnect } from './disconnect.js';
+import { exportAccount } from './export.js';
+import { requireSameOrigin } from './require-same-origin.js';
+
+/** Account actions per ip and minute (an export reads every runner table). */
+export const ACCOUNT_RATE_LIMIT = 30;
+
+/**
+ * `/account/disconnect` and `/account/export` (mounted at `/account`).
+ * Guards are per route: other `/account/*` routes (email verification) belong
+ * to other routers and must pass through untouched.
+ */
+export function createAccountRouter(deps: AppDeps): Router {
+  const router = Router();
+  const limit = ipRateLimit({
+    limit: ACCOUNT_RATE_LIMIT,
+    respond: (res) => res.status(429).json(errorBody('rate_limited', 'Too many requests; try again in a minute')),
+  });
+  const session = [loadSession(deps), requireRunner];
+  router.post('/disconnect', limit, requireSameOrigin(deps.config), ...session, disconnect(deps));
+  router.get('/export', limit, ...session, exportAccount(deps));
+  return router;
+}

@@ -1,0 +1,69 @@
+import { eq } from 'drizzle-orm';
+import { type Request, type Response, Router } from 'express';
+import type { AppDeps } from '../../app/deps.js';
+import { missingScopesOf, parseScopes } from '../../app/connect-runner.js';
+import { requestEmailVerification } from '../../app/email/request-email-verification.js';
+import { runners } from '../../db/schema/index.js';
+import { AppError } from '../../shared/errors.js';
+import { parseInput } from './parse-input.js';
+import { ZEmailBody, ZSettingsBody } from './schemas.js';
+import { sessionRunnerId } from './session-runner-id.js';
+
+type RunnerRow = typeof runners.$inferSelect;
+
+/** `GET /api/me` (SPEC §3 fields exactly, plus extras the pages use). */
+function presentMe(runner: RunnerRow, sandbox: boolean) {
+  return {
+    athleteId: runner.athleteId,
+    firstname: runner.firstname,
+    email: runner.email,
+    emailVerified: runner.emailVerifiedAt !== null,
+    sandbox,
+    missingScopes: missingScopesOf(parseScopes(runner.scopes)),
+    units: runner.units,
+    alertsEnabled: runner.alertsEnabled,
+    connected: runner.disconnectedAt === null,
+    backfill: { status: runner.backfillStatus, runs: runner.backfillRuns },
+  };
+}
+
+async function loadRunner(deps: AppDeps, runnerId: string): Promise<RunnerRow> {
+  const [runner] = await deps.db.select().from(runners).where(eq(runners.id, runnerId));
+  // The session check passed a moment ago; the runner can only have been deleted since.
+  if (!runner) throw new AppError('unauthenticated', 'Sign in with Strava to continue', 401);
+  return runner;
+}
+
+/**
+ * Stores the address unverified and queues the verification email (SPEC §3:
+ * 202); the email use case owns the rules (same verified address: no change).
+ */
+async function putEmail(deps: AppDeps, req: Request, res: Response) {
+  const { email } = parseInput(ZEmailBody, req.body);
+  const result = await requestEmailVerification(deps, sessionRunnerId(req), email);
+  res.status(202).json({
+    email,
+    emailVerified: result.status === 'already-verified',
+    verificationSent: result.status !== 'already-verified',
+  });
+}
+
+async function patchSettings(deps: AppDeps, req: Request, res: Response) {
+  const body = parseInput(ZSettingsBody, req.body);
+  const runnerId = sessionRunnerId(req);
+  await deps.db
+    .update(runners)
+    .set({ ...body, updatedAt: deps.clock.now() })
+    .where(eq(runners.id, runnerId));
+  res.json(presentMe(await loadRunner(deps, runnerId), deps.config.sandbox));
+}
+
+export function createMeRoutes(deps: AppDeps): Router {
+  const router = Router();
+  router.get('/me', async (req, res) => {
+    res.json(presentMe(await loadRunner(deps, sessionRunnerId(req)), deps.config.sandbox));
+  });
+  router.put('/me/email', (req, res) => putEmail(deps, req, res));
+  router.patch('/me/settings', (req, res) => patchSettings(deps, req, res));
+  return router;
+}

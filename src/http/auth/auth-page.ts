@@ -1,0 +1,85 @@
+import type { Response } from 'express';
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
+}
+
+export type AuthPage = {
+  status: number;
+  title: string;
+  /** Plain sentences; escaped. */
+  paragraphs: readonly string[];
+  link: Readonly<{ href: string; label: string }>;
+};
+
+/**
+ * The few pages the sign-in flow shows itself (refused, failed, invalid
+ * link). Plain, escaped and self-contained; never echoes query values (no
+ * code, no state, no Strava error text).
+ */
+export function sendAuthPage(res: Response, page: AuthPage): void {
+  const body = page.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n');
+  res
+    .status(page.status)
+    .type('html')
+    .set('Cache-Control', 'no-store')
+    .send(`<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(page.title)} | RampGuard</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 36rem; margin: 3rem auto; padding: 0 1rem; line-height: 1.5">
+<h1>${escapeHtml(page.title)}</h1>
+${body}
+<p><a href="${escapeHtml(page.link.href)}">${escapeHtml(page.link.label)}</a></p>
+</body>
+</html>`);
+}
+
+const HOME = { href: '/', label: 'Back to RampGuard' };
+
+export const PAGES = {
+  denied: {
+    status: 200,
+    title: 'Nothing was connected',
+    paragraphs: [
+      'You chose not to give RampGuard access to your Strava account, so nothing was connected and nothing about you was stored.',
+      'You can connect any time from the start page.',
+    ],
+    link: HOME,
+  },
+  invalidState: {
+    status: 400,
+    title: 'This sign-in link has expired',
+    paragraphs: [
+      'The link back from Strava was not started from this browser, was already used, or is older than 10 minutes. Nothing was connected.',
+      'Please start again from the start page.',
+    ],
+    link: HOME,
+  },
+  stravaError: {
+    status: 400,
+    title: 'Strava did not complete the sign-in',
+    paragraphs: [
+      'Strava sent you back without an authorization, so nothing was connected.',
+      'If Strava said the limit of connected athletes was exceeded, this RampGuard instance cannot take more runners yet.',
+    ],
+    link: HOME,
+  },
+  exchangeFailed: {
+    status: 502,
+    title: 'Strava could not be reached',
+    paragraphs: [
+      'You approved the connection, but Strava did not confirm it. Nothing was connected.',
+      'This is usually temporary: please try again in a few minutes.',
+    ],
+    link: HOME,
+  },
+  rateLimited: {
+    status: 429,
+    title: 'Too many attempts',
+    paragraphs: ['Too many sign-in attempts came from your network. Please wait a minute and try again.'],
+    link: HOME,
+  },
+} as const satisfies Record<string, AuthPage>;

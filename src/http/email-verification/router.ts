@@ -1,0 +1,84 @@
+import { and, eq, sql } from 'drizzle-orm';
+import express, { type Response, Router } from 'express';
+import type { AppDeps } from '../../app/deps.js';
+import { hashAddress } from '../../app/email/email-address.js';
+import { readVerifyEmailToken } from '../../app/email/verify-email-link.js';
+import { runners } from '../../db/schema/index.js';
+import { html, sendPage } from '../unsubscribe/page.js';
+import { tokenParam } from '../unsubscribe/token-param.js';
+
+export { requestEmailVerification } from '../../app/email/request-email-verification.js';
+
+/**
+ * `GET /account/email/verify?token=…` shows a confirm button (GET never changes
+ * state: scanners prefetch links); `POST` to the same URL verifies. The token
+ * is bound to the runner and to a hash of the address it was mailed to, so a
+ * link sent to an old address cannot verify a new one.
+ */
+export function createEmailVerificationRouter(deps: AppDeps): Router {
+  const router = Router();
+  router.get('/', async (req, res) => {
+    const token = tokenParam(req);
+    const target = token ? await tokenTarget(deps, token) : null;
+    if (!token || !target) return invalid(deps, res);
+    if (target.verified) return confirmed(deps, res);
+    sendPage(res, 200, {
+      title: 'Confirm your email address',
+      sandbox: deps.config.sandbox,
+      body: html`<p>Confirm this address so RampGuard can email you when your knee exercise plan changes.</p>
+<form method="post" action="/account/email/verify?token=${encodeURIComponent(token)}">
+<button type="submit">Confirm my email</button>
+</form>`,
+    });
+  });
+  router.post('/', express.urlencoded({ extended: false, limit: '1kb' }), async (req, res) => {
+    const token = tokenParam(req);
+    const target = token ? await tokenTarget(deps, token) : null;
+    if (!target) return invalid(deps, res);
+    const now = deps.clock.now();
+    // `email = <the address the token names>`: if the runner changed it since the
+    // read, nothing is verified. coalesce keeps the first time: a repeat is a no-op.
+    const updated = await deps.db
+      .update(runners)
+      .set({
+        emailVerifiedAt: sql`coalesce(${runners.emailVerifiedAt}, ${now.toISOString()}::timestamptz)`,
+        updatedAt: now,
+      })
+      .where(and(eq(runners.id, target.runnerId), eq(runners.email, target.email)))
+      .returning({ id: runners.id });
+    if (updated.length === 0) return invalid(deps, res);
+    confirmed(deps, res);
+  });
+  return router;
+}
+
+type TokenTarget = { runnerId: string; email: string; verified: boolean };
+
+/** Valid signature, unexpired, and the runner's CURRENT address is the one the token was minted for. */
+async function tokenTarget(deps: AppDeps, token: string): Promise<TokenTarget | null> {
+  const claims = readVerifyEmailToken(deps.config, token, deps.clock.now());
+  if (!claims) return null;
+  const [runner] = await deps.db
+    .select({ email: runners.email, verifiedAt: runners.emailVerifiedAt })
+    .from(runners)
+    .where(eq(runners.id, claims.runnerId));
+  if (!runner?.email || hashAddress(runner.email) !== claims.addressHash) return null;
+  return { runnerId: claims.runnerId, email: runner.email, verified: runner.verifiedAt !== null };
+}
+
+function confirmed(deps: AppDeps, res: Response): void {
+  sendPage(res, 200, {
+    title: 'Email address confirmed',
+    sandbox: deps.config.sandbox,
+    body: html`<p>Thanks: RampGuard will email you when your knee exercise plan changes.</p>
+<p><a href="/plan">Open your plan</a></p>`,
+  });
+}
+
+function invalid(deps: AppDeps, res: Response): void {
+  sendPage(res, 400, {
+    title: 'This link does not work',
+    sandbox: deps.config.sandbox,
+    body: html`<p>The confirmation link is invalid, has expired, or is for an address that is no longer on your account. Enter your address again to get a new link.</p>`,
+  });
+}

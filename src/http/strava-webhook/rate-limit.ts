@@ -1,0 +1,27 @@
+import type { RequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import type { AppDeps } from '../../app/deps.js';
+import { errorBody } from '../errors.js';
+
+/**
+ * Per client ip, far above anything Strava sends (a 429 costs Strava one of
+ * its three attempts, API.md §1.4): only a flood from one address is cut.
+ * The ip is `req.ip`, which honours exactly TRUST_PROXY_HOPS proxies.
+ */
+export const WEBHOOK_REQUESTS_PER_MINUTE = 600;
+
+export function limitWebhookRate(
+  { metrics }: AppDeps,
+  perMinute = WEBHOOK_REQUESTS_PER_MINUTE,
+): RequestHandler {
+  return rateLimit({
+    windowMs: 60_000,
+    limit: perMinute,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (_req, res) => {
+      metrics.webhookEvents.inc({ outcome: 'rate_limited' });
+      res.status(429).json(errorBody('rate_limited', 'Too many requests'));
+    },
+  });
+}

@@ -1,0 +1,63 @@
+import { eq, sql } from 'drizzle-orm';
+import express, { type Request, type Response, Router } from 'express';
+import type { AppDeps } from '../../app/deps.js';
+import { readUnsubscribeToken } from '../../app/email/unsubscribe-link.js';
+import { runners } from '../../db/schema/index.js';
+import { html, sendPage } from './page.js';
+import { tokenParam } from './token-param.js';
+
+export { unsubscribeUrl } from '../../app/email/unsubscribe-link.js';
+
+/**
+ * `GET,POST /unsubscribe?token=…` (SPEC §3, reliability.md D.30, RFC 8058).
+ * GET only shows a page with a button: mail scanners prefetch links, so it
+ * never changes anything. POST unsubscribes: the signed token is the only
+ * credential (no cookie, no CSRF token: one-click clients send neither), the
+ * body (`List-Unsubscribe=One-Click`, or empty) is not needed, and the answer
+ * is a plain 200 page, never a redirect. Repeating it changes nothing.
+ */
+export function createUnsubscribeRouter(deps: AppDeps): Router {
+  const router = Router();
+  router.get('/', (req, res) => {
+    const token = tokenParam(req);
+    if (!token || !readUnsubscribeToken(deps.config, token, deps.clock.now())) return invalid(deps, res);
+    sendPage(res, 200, {
+      title: 'Unsubscribe from RampGuard emails',
+      sandbox: deps.config.sandbox,
+      body: html`<p>Stop all alert and reminder emails from RampGuard? Your plan stays on the plan page.</p>
+<form method="post" action="/unsubscribe?token=${encodeURIComponent(token)}">
+<button type="submit">Unsubscribe</button>
+</form>`,
+    });
+  });
+  router.post(
+    '/',
+    express.urlencoded({ extended: false, limit: '1kb' }),
+    async (req: Request, res: Response) => {
+      const token = tokenParam(req);
+      const now = deps.clock.now();
+      const runnerId = token ? readUnsubscribeToken(deps.config, token, now) : null;
+      if (!runnerId) return invalid(deps, res);
+      // coalesce keeps the first unsubscribe time: a repeated POST is a no-op.
+      await deps.db
+        .update(runners)
+        .set({ unsubscribedAt: sql`coalesce(${runners.unsubscribedAt}, ${now.toISOString()}::timestamptz)` })
+        .where(eq(runners.id, runnerId));
+      sendPage(res, 200, {
+        title: 'You are unsubscribed',
+        sandbox: deps.config.sandbox,
+        body: html`<p>RampGuard will not send you alert or reminder emails any more.</p>
+<p><a href="/plan">Open your plan</a></p>`,
+      });
+    },
+  );
+  return router;
+}
+
+function invalid(deps: AppDeps, res: Response): void {
+  sendPage(res, 400, {
+    title: 'This link does not work',
+    sandbox: deps.config.sandbox,
+    body: html`<p>The unsubscribe link is invalid or has expired. Use the link in a recent RampGuard email.</p>`,
+  });
+}

@@ -1,0 +1,278 @@
+import { z } from 'zod';
+import type { AppDeps } from '../../app/deps.js';
+import type { DbOrTx } from '../../db/client.js';
+import type { Run, Shoe, StravaId } from '../../domain/types.js';
+import { type StravaActivity, toRun, ZStravaActivity, ZSummaryGear } from './activity.js';
+import {
+  StravaAuthError,
+  StravaForbiddenError,
+  StravaInvalidResponseError,
+  StravaRequestError,
+} from './errors.js';
+import { createStravaHttp, type StravaRequest } from './http.js';
+import {
+  type AppCredentials,
+  type AuthorizeUrlOptions,
+  buildAuthorizeUrl,
+  deauthorizeToken,
+  type ExchangedAuthorization,
+  exchangeCode,
+  refreshTokens,
+} from './oauth.js';
+import {
+  createPushSubscription,
+  deletePushSubscription,
+  viewPushSubscriptions,
+} from './push-subscriptions.js';
+import { createRateGovernor } from './rate-governor.js';
+import {
+  type StravaAthlete,
+  type StravaSubscription,
+  type TokenSet,
+  toAthlete,
+  toShoe,
+  ZAthlete,
+} from './schemas.js';
+import { createTokenStore } from './token-store.js';
+
+export type { ExchangedAuthorization, StravaAthlete, StravaSubscription, TokenSet };
+
+/** A fetched activity: the normalized run, its owner (compare with the event's `owner_id`) and its shoe. */
+export type StravaActivityDetail = Run & {
+  athleteId: StravaId;
+  /** DetailedActivity's `gear` summary (name, all-time distance), when it has one. */
+  gear: Shoe | null;
+};
+
+export type ListActivitiesOptions = {
+  /** Activities starting after this instant (Strava filters on start time, not upload time). */
+  after?: Date;
+  before?: Date;
+  page?: number;
+  /** Default 200, Strava's maximum. */
+  perPage?: number;
+};
+
+export type ListAllActivitiesOptions = Omit<ListActivitiesOptions, 'page'> & {
+  /** Called after each non-empty page (backfill progress). */
+  onPage?: (runs: Run[], page: number) => void | Promise<void>;
+  /** Safety stop (default 100 pages = 20,000 activities at 200 per page). */
+  maxPages?: number;
+};
+
+/**
+ * RampGuard's only door to Strava. Every answer is parsed with zod into our
+ * own types (ids as strings); every failure is one of the classes in
+ * `errors.ts`. Runner calls get a valid token from the token store; a 401
+ * forces one refresh and one retry, and a second 401 marks the runner
+ * disconnected (StravaAuthError).
+ */
+export type StravaClient = {
+  authorizeUrl(options: AuthorizeUrlOptions): string;
+  exchangeCode(code: string): Promise<ExchangedAuthorization>;
+  saveTokens(tx: DbOrTx, runnerId: string, athleteId: string, tokens: TokenSet): Promise<void>;
+  /** Revokes our access at Strava (no-op when already revoked or no tokens are stored). */
+  deauthorize(runnerId: string): Promise<void>;
+  getAthlete(runnerId: string): Promise<StravaAthlete>;
+  listActivities(runnerId: string, options?: ListActivitiesOptions): Promise<Run[]>;
+  /** Every page until an empty one (pages can come back short while more exist). */
+  listAllActivities(runnerId: string, options?: ListAllActivitiesOptions): Promise<Run[]>;
+  getActivity(runnerId: string, activityId: StravaId): Promise<StravaActivityDetail>;
+  getGear(runnerId: string, gearId: string): Promise<Shoe>;
+  /**
+   * Asks Strava whether the runner's grant still works: 'revoked' when a refresh
+   * or call fails with 401 / an invalid refresh token. Network trouble throws
+   * (retryable): a deauthorization is never confirmed by an outage.
+   */
+  verifyAuthorization(runnerId: string): Promise<'authorized' | 'revoked'>;
+  createSubscription(callbackUrl: string, verifyToken: string): Promise<{ id: string }>;
+  viewSubscriptions(): Promise<StravaSubscription[]>;
+  deleteSubscription(id: string): Promise<void>;
+};
+
+export type StravaClientDeps = Pick<AppDeps, 'config' | 'db' | 'redis' | 'logger' | 'metrics' | 'clock'>;
+
+export type StravaClientOptions = {
+  timeoutMs?: number;
+  retryBaseMs?: number;
+  maxRetries?: number;
+  reserveFraction?: number;
+  minReserve15min?: number;
+};
+
+const ZActivityList = z.array(ZStravaActivity);
+
+export function createStravaClient(deps: StravaClientDeps, options: StravaClientOptions = {}): StravaClient {
+  const { config } = deps;
+  const app: AppCredentials = {
+    clientId: config.strava.clientId,
+    clientSecret: config.strava.clientSecret,
+    oauthUrl: config.strava.oauthUrl,
+  };
+  const governor = createRateGovernor({
+    redis: deps.redis,
+    prefix: config.queuePrefix,
+    clock: deps.clock,
+    logger: deps.logger,
+    reserveFraction: options.reserveFraction,
+    minReserve15min: options.minReserve15min,
+  });
+  const http = createStravaHttp({
+    apiUrl: config.strava.apiUrl,
+    oauthUrl: config.strava.oauthUrl,
+    governor,
+    metrics: deps.metrics,
+    timeoutMs: options.timeoutMs,
+    retryBaseMs: options.retryBaseMs,
+    maxRetries: options.maxRetries,
+  });
+  const tokens = createTokenStore({
+    db: deps.db,
+    config,
+    clock: deps.clock,
+    logger: deps.logger,
+    refresh: (refreshToken) => refreshTokens(http, app, refreshToken),
+  });
+
+  /** A GET with the runner's token; on 401, one forced refresh and one retry. */
+  async function getAsRunner<T>(
+    runnerId: string,
+    request: Omit<StravaRequest<T>, 'accessToken'>,
+  ): Promise<T> {
+    const token = await tokens.accessToken(runnerId);
+    try {
+      return await http.send({ ...request, accessToken: token });
+    } catch (err) {
+      rethrowUnlessTokenRejected(request.endpoint, err);
+    }
+    const fresh = await tokens.accessToken(runnerId, token);
+    try {
+      return await http.send({ ...request, accessToken: fresh });
+    } catch (err) {
+      rethrowUnlessTokenRejected(request.endpoint, err);
+      await tokens.markDisconnected(runnerId);
+      throw new StravaAuthError('Strava rejected a freshly refreshed token');
+    }
+  }
+
+  function apiGet<T>(
+    path: string,
+    endpoint: string,
+    schema: z.ZodType<T>,
+    params?: StravaRequest<T>['params'],
+  ) {
+    return {
+      method: 'GET',
+      base: 'api',
+      path,
+      endpoint,
+      params,
+      schema,
+      retry: 'idempotent',
+      governed: 'budget',
+    } as const satisfies Omit<StravaRequest<T>, 'accessToken'>;
+  }
+
+  async function listActivities(runnerId: string, opts: ListActivitiesOptions = {}): Promise<Run[]> {
+    const list = await getAsRunner(
+      runnerId,
+      apiGet('/athlete/activities', 'GET /athlete/activities', ZActivityList, {
+        after: opts.after ? epochSeconds(opts.after) : undefined,
+        before: opts.before ? epochSeconds(opts.before) : undefined,
+        page: opts.page ?? 1,
+        per_page: opts.perPage ?? 200,
+      }),
+    );
+    return list.map((a) => toRun(a));
+  }
+
+  async function getAthlete(runnerId: string): Promise<StravaAthlete> {
+    return toAthlete(await getAsRunner(runnerId, apiGet('/athlete', 'GET /athlete', ZAthlete)));
+  }
+
+  return {
+    authorizeUrl: (opts) => buildAuthorizeUrl(app, opts),
+    exchangeCode: (code) => exchangeCode(http, app, code),
+    saveTokens: (tx, runnerId, athleteId, set) => tokens.save(tx, runnerId, athleteId, set),
+
+    async deauthorize(runnerId) {
+      let token: string;
+      try {
+        token = await tokens.accessToken(runnerId); // refreshed first: an expired token cannot revoke
+      } catch (err) {
+        if (err instanceof StravaAuthError) return; // nothing stored, or Strava already refused it
+        throw err;
+      }
+      await deauthorizeToken(http, token);
+    },
+
+    getAthlete,
+    listActivities,
+
+    async listAllActivities(runnerId, opts = {}) {
+      const all: Run[] = [];
+      const maxPages = opts.maxPages ?? 100;
+      for (let page = 1; page <= maxPages; page++) {
+        const runs = await listActivities(runnerId, { ...opts, page });
+        if (runs.length === 0) return all;
+        all.push(...runs);
+        await opts.onPage?.(runs, page);
+      }
+      deps.logger.warn({ runnerId, maxPages }, 'strava activity listing stopped at the page limit');
+      return all;
+    },
+
+    async getActivity(runnerId, activityId) {
+      const activity: StravaActivity = await getAsRunner(
+        runnerId,
+        apiGet(`/activities/${encodeURIComponent(activityId)}`, 'GET /activities/{id}', ZStravaActivity),
+      );
+      if (!activity.athlete) throw new StravaInvalidResponseError('GET /activities/{id}', 'athlete: missing');
+      return {
+        ...toRun(activity),
+        athleteId: activity.athlete.id,
+        gear: activity.gear && typeof activity.gear.distance === 'number' ? toShoe(activity.gear) : null,
+      };
+    },
+
+    async getGear(runnerId, gearId) {
+      const gear = await getAsRunner(
+        runnerId,
+        apiGet(`/gear/${encodeURIComponent(gearId)}`, 'GET /gear/{id}', ZSummaryGear),
+      );
+      return toShoe(gear);
+    },
+
+    async verifyAuthorization(runnerId) {
+      try {
+        await getAthlete(runnerId);
+        return 'authorized';
+      } catch (err) {
+        if (err instanceof StravaAuthError) return 'revoked';
+        // The token was accepted; it merely lacks a scope for the full profile.
+        if (err instanceof StravaForbiddenError) return 'authorized';
+        throw err;
+      }
+    },
+
+    createSubscription: (callbackUrl, verifyToken) =>
+      createPushSubscription(http, app, callbackUrl, verifyToken),
+    viewSubscriptions: () => viewPushSubscriptions(http, app),
+    deleteSubscription: (id) => deletePushSubscription(http, app, id),
+  };
+}
+
+/**
+ * Returns only for a 401 about the token itself (invalid, expired, revoked),
+ * which a refresh may cure. A 401 naming a missing scope (`AccessToken …
+ * missing`) is not cured by refreshing: the runner did not grant it, so it
+ * becomes a permanent StravaForbiddenError. Anything else is rethrown as is.
+ */
+function rethrowUnlessTokenRejected(endpoint: string, err: unknown): void {
+  if (!(err instanceof StravaRequestError) || err.httpStatus !== 401) throw err;
+  if (err.hasFault('AccessToken', 'missing')) throw new StravaForbiddenError(endpoint);
+}
+
+function epochSeconds(date: Date): number {
+  return Math.floor(date.getTime() / 1000);
+}

@@ -1,0 +1,77 @@
+import { eq, ne } from 'drizzle-orm';
+import type { Config } from '../../config.js';
+import type { Db } from '../../db/client.js';
+import { runners, stravaTokens } from '../../db/schema/index.js';
+import type { Clock } from '../../shared/clock.js';
+import {
+  currentTokenKey,
+  decryptToken,
+  encryptToken,
+  keyringFromConfig,
+  TokenDecryptError,
+} from '../../shared/crypto.js';
+
+export type RotationReport = {
+  /** Rows re-encrypted under the current key. */
+  rotated: number;
+  /** Rows that could not be decrypted with any key given (runner ids, not secret). */
+  failed: string[];
+};
+
+/**
+ * Re-encrypts every token row not yet under the current TOKEN_ENCRYPTION_KEY
+ * (reliability.md E.34), reading them with the current and old keys
+ * (TOKEN_ENCRYPTION_KEYS_OLD). One short transaction per row, holding the same
+ * row lock as a token refresh, so a refresh and the rotation never overwrite
+ * each other. Safe to run again: rows already rotated are skipped. Once it
+ * reports no failures, the old keys can be dropped.
+ */
+export async function rotateTokenKeys(deps: {
+  db: Db;
+  config: Pick<Config, 'tokenEncryptionKey' | 'tokenKeyId' | 'oldTokenKeys'>;
+  clock: Clock;
+}): Promise<RotationReport> {
+  const key = currentTokenKey(deps.config);
+  const keyring = keyringFromConfig(deps.config);
+  const pending = await deps.db
+    .select({ runnerId: stravaTokens.runnerId })
+    .from(stravaTokens)
+    .where(ne(stravaTokens.keyId, key.keyId));
+  const report: RotationReport = { rotated: 0, failed: [] };
+  for (const { runnerId } of pending) {
+    try {
+      const rotated = await deps.db.transaction(async (tx) => {
+        const [row] = await tx
+          .select({
+            athleteId: runners.athleteId,
+            keyId: stravaTokens.keyId,
+            accessTokenEnc: stravaTokens.accessTokenEnc,
+            refreshTokenEnc: stravaTokens.refreshTokenEnc,
+          })
+          .from(stravaTokens)
+          .innerJoin(runners, eq(runners.id, stravaTokens.runnerId))
+          .where(eq(stravaTokens.runnerId, runnerId))
+          .for('update', { of: stravaTokens });
+        // Gone (runner deleted) or rotated meanwhile by a refresh, which writes under the current key.
+        if (!row || row.keyId === key.keyId) return false;
+        const reencrypt = (stored: string) =>
+          encryptToken(decryptToken(stored, keyring, row.athleteId), key, row.athleteId);
+        await tx
+          .update(stravaTokens)
+          .set({
+            accessTokenEnc: reencrypt(row.accessTokenEnc),
+            refreshTokenEnc: reencrypt(row.refreshTokenEnc),
+            keyId: key.keyId,
+            updatedAt: deps.clock.now(),
+          })
+          .where(eq(stravaTokens.runnerId, runnerId));
+        return true;
+      });
+      if (rotated) report.rotated++;
+    } catch (err) {
+      if (!(err instanceof TokenDecryptError)) throw err;
+      report.failed.push(runnerId);
+    }
+  }
+  return report;
+}

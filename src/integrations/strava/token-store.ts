@@ -1,0 +1,201 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Config } from '../../config.js';
+import type { Db, DbOrTx } from '../../db/client.js';
+import { runners, stravaTokens } from '../../db/schema/index.js';
+import type { Clock } from '../../shared/clock.js';
+import { currentTokenKey, decryptToken, encryptToken, keyringFromConfig } from '../../shared/crypto.js';
+import type { Logger } from '../../shared/logger.js';
+import { StravaAuthError } from './errors.js';
+import { isInvalidRefreshToken } from './oauth.js';
+import type { TokenSet } from './schemas.js';
+
+/**
+ * A runner's Strava tokens, encrypted at rest (athlete id as AAD), and the
+ * refresh single-flight (reliability.md E.35, API.md gotcha 1):
+ *
+ * - in process, one refresh per runner at a time (`inflight`), joined by all
+ *   concurrent callers;
+ * - across processes, `SELECT … FOR UPDATE` on the token row, then a re-read
+ *   under the lock: whoever waited finds the rotated token and does not refresh;
+ * - the new access token, refresh token and expiry are written in the same
+ *   transaction that held the lock. On PGlite (one connection) transactions
+ *   serialize, which gives the same guarantee.
+ *
+ * Strava rotates refresh tokens and kills the old one at once, so two
+ * refreshes racing with the same refresh token would disconnect the runner.
+ */
+export type TokenStore = {
+  /** Stores tokens from a code exchange (reconnecting clears `disconnected_at`). */
+  save(tx: DbOrTx, runnerId: string, athleteId: string, tokens: TokenSet): Promise<void>;
+  /**
+   * A usable access token: refreshed first when under 5 minutes remain, or when
+   * `rejected` (a token Strava just answered 401 to) is still the stored one.
+   * Throws StravaAuthError when there are no tokens, the runner is disconnected,
+   * or Strava refuses the refresh token.
+   */
+  accessToken(runnerId: string, rejected?: string): Promise<string>;
+  /** Decrypted tokens as stored, without refreshing; null when none. */
+  read(runnerId: string): Promise<TokenSet | null>;
+  markDisconnected(runnerId: string): Promise<void>;
+};
+
+export type TokenStoreOptions = {
+  db: Db;
+  config: Pick<Config, 'tokenEncryptionKey' | 'tokenKeyId' | 'oldTokenKeys'>;
+  clock: Clock;
+  logger: Logger;
+  /** Calls Strava's refresh grant. */
+  refresh(refreshToken: string): Promise<TokenSet>;
+  /** Refresh when less than this remains (default 5 minutes). */
+  refreshMarginMs?: number;
+};
+
+type StoredRow = TokenSet & {
+  athleteId: string;
+  refreshTokenEnc: string;
+  disconnected: boolean;
+};
+
+type Flight = { promise: Promise<string>; rejected: string | undefined };
+
+export function createTokenStore(options: TokenStoreOptions): TokenStore {
+  const { db, clock, logger } = options;
+  const keyring = keyringFromConfig(options.config);
+  const key = currentTokenKey(options.config);
+  const marginMs = options.refreshMarginMs ?? 5 * 60_000;
+  const inflight = new Map<string, Flight>();
+
+  async function load(q: DbOrTx, runnerId: string, forUpdate = false): Promise<StoredRow | null> {
+    const query = q
+      .select({
+        athleteId: runners.athleteId,
+        disconnectedAt: runners.disconnectedAt,
+        accessTokenEnc: stravaTokens.accessTokenEnc,
+        refreshTokenEnc: stravaTokens.refreshTokenEnc,
+        expiresAt: stravaTokens.expiresAt,
+      })
+      .from(stravaTokens)
+      .innerJoin(runners, eq(runners.id, stravaTokens.runnerId))
+      .where(eq(stravaTokens.runnerId, runnerId));
+    const [row] = forUpdate ? await query.for('update', { of: stravaTokens }) : await query;
+    if (!row) return null;
+    return {
+      athleteId: row.athleteId,
+      disconnected: row.disconnectedAt !== null,
+      accessToken: decryptToken(row.accessTokenEnc, keyring, row.athleteId),
+      refreshToken: decryptToken(row.refreshTokenEnc, keyring, row.athleteId),
+      refreshTokenEnc: row.refreshTokenEnc,
+      expiresAt: row.expiresAt,
+    };
+  }
+
+  async function loadConnected(q: DbOrTx, runnerId: string, forUpdate = false): Promise<StoredRow> {
+    const row = await load(q, runnerId, forUpdate);
+    if (!row) throw new StravaAuthError('no Strava tokens stored for this runner');
+    if (row.disconnected) throw new StravaAuthError('runner is disconnected from Strava');
+    return row;
+  }
+
+  function usable(row: StoredRow, rejected: string | undefined): boolean {
+    if (rejected !== undefined && row.accessToken === rejected) return false;
+    return row.expiresAt.getTime() - clock.now().getTime() > marginMs;
+  }
+
+  async function write(q: DbOrTx, runnerId: string, athleteId: string, tokens: TokenSet): Promise<void> {
+    const values = {
+      accessTokenEnc: encryptToken(tokens.accessToken, key, athleteId),
+      refreshTokenEnc: encryptToken(tokens.refreshToken, key, athleteId),
+      keyId: key.keyId,
+      expiresAt: tokens.expiresAt,
+      updatedAt: clock.now(),
+    };
+    await q
+      .insert(stravaTokens)
+      .values({ runnerId, ...values })
+      .onConflictDoUpdate({ target: stravaTokens.runnerId, set: values });
+  }
+
+  type LockedOutcome = { token: string } | { invalidRefreshTokenEnc: string };
+
+  /** Under the row lock: re-read, and refresh only if still needed. */
+  function refreshLocked(runnerId: string, rejected: string | undefined): Promise<LockedOutcome> {
+    return db.transaction(async (tx) => {
+      const row = await loadConnected(tx, runnerId, true);
+      if (usable(row, rejected)) return { token: row.accessToken };
+      let fresh: TokenSet;
+      try {
+        fresh = await options.refresh(row.refreshToken);
+      } catch (err) {
+        if (isInvalidRefreshToken(err)) return { invalidRefreshTokenEnc: row.refreshTokenEnc };
+        throw err;
+      }
+      await write(tx, runnerId, row.athleteId, fresh);
+      logger.debug({ runnerId }, 'strava tokens refreshed');
+      return { token: fresh.accessToken };
+    });
+  }
+
+  async function refresh(runnerId: string, rejected: string | undefined): Promise<string> {
+    const first = await refreshLocked(runnerId, rejected);
+    if ('token' in first) return first.token;
+    // Strava refused the refresh token. Someone else (another process, a reconnect) may have
+    // stored a newer one since we read it: re-read once before declaring the runner gone.
+    const again = await loadConnected(db, runnerId);
+    if (again.refreshTokenEnc !== first.invalidRefreshTokenEnc) {
+      const second = await refreshLocked(runnerId, rejected);
+      if ('token' in second) return second.token;
+    }
+    await markDisconnected(runnerId);
+    throw new StravaAuthError('Strava refused the refresh token');
+  }
+
+  /** One refresh per runner in this process; callers arriving meanwhile share its result. */
+  function singleFlight(runnerId: string, rejected: string | undefined): Flight {
+    const current = inflight.get(runnerId);
+    if (current) return current;
+    const flight: Flight = {
+      rejected,
+      promise: refresh(runnerId, rejected).finally(() => inflight.delete(runnerId)),
+    };
+    inflight.set(runnerId, flight);
+    return flight;
+  }
+
+  async function markDisconnected(runnerId: string): Promise<void> {
+    const now = clock.now();
+    await db
+      .update(runners)
+      .set({ disconnectedAt: now, updatedAt: now })
+      .where(and(eq(runners.id, runnerId), isNull(runners.disconnectedAt)));
+    logger.warn({ runnerId }, 'strava refused the runner’s tokens: marked disconnected');
+  }
+
+  return {
+    async save(tx, runnerId, athleteId, tokens) {
+      await write(tx, runnerId, athleteId, tokens);
+      await tx.update(runners).set({ disconnectedAt: null }).where(eq(runners.id, runnerId));
+    },
+
+    async accessToken(runnerId, rejected) {
+      const row = await loadConnected(db, runnerId);
+      if (usable(row, rejected)) return row.accessToken;
+      const flight = singleFlight(runnerId, rejected);
+      const token = await flight.promise;
+      // We joined a refresh started for another reason, and it kept the very token Strava just
+      // rejected for us: that refresh did not help, so run one for our rejection.
+      if (rejected !== undefined && flight.rejected !== rejected && token === rejected) {
+        return singleFlight(runnerId, rejected).promise;
+      }
+      return token;
+    },
+
+    async read(runnerId) {
+      const row = await load(db, runnerId);
+      return row
+        ? { accessToken: row.accessToken, refreshToken: row.refreshToken, expiresAt: row.expiresAt }
+        : null;
+    },
+
+    markDisconnected,
+  };
+}

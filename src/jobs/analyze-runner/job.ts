@@ -1,0 +1,35 @@
+import { analyzeRunner } from '../../app/analysis/analyze-runner.js';
+import { enqueueSendEmails } from '../../app/email/enqueue-send-email.js';
+import { StravaAuthError, StravaRateLimitError } from '../../integrations/strava/errors.js';
+import { deferForRateLimit } from '../../integrations/strava/defer.js';
+import { ANALYZE_RUNNER_JOB, analyzeRunnerJobOptions, ZAnalyzeRunnerPayload } from '../analysis-request.js';
+import { defineJob } from '../definition.js';
+
+/**
+ * The per-runner analysis (SPEC §4). Enqueued by `requestAnalysis` with a
+ * debounce delay and BullMQ deduplication (`keepLastIfActive`), so a burst of
+ * events becomes one analysis and one runner's analyses never overlap.
+ */
+export const analyzeRunnerJob = defineJob({
+  queue: 'analysis',
+  name: ANALYZE_RUNNER_JOB,
+  schema: ZAnalyzeRunnerPayload,
+  options: analyzeRunnerJobOptions,
+  async process({ runnerId }, ctx) {
+    const { deps } = ctx;
+    try {
+      const result = await analyzeRunner(deps, runnerId, async (page, runsSoFar) => {
+        deps.logger.debug({ runnerId, page, runsSoFar }, 'analysis page read');
+      });
+      if (result.outcome === 'skipped') return { outcome: 'skipped', detail: result.reason };
+      await enqueueSendEmails(deps, result.outboxIds);
+      return { outcome: 'done', detail: `${result.runs} runs, ${result.detections} new detections` };
+    } catch (err) {
+      // Strava said no for now: defer the whole queue to the next window instead of burning retries.
+      if (err instanceof StravaRateLimitError) return deferForRateLimit(err, ctx);
+      // Revoked access: the runner is marked disconnected; nothing to retry.
+      if (err instanceof StravaAuthError) return { outcome: 'skipped', detail: 'Strava access revoked' };
+      throw err;
+    }
+  },
+});

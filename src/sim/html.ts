@@ -1,0 +1,62 @@
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '`': '&#96;',
+};
+
+/** Every dynamic value in the simulator's pages goes through this: names come from testers. */
+export function escapeHtml(value: unknown): string {
+  return String(value ?? '').replace(/[&<>"'`]/g, (ch) => ESCAPES[ch] ?? ch);
+}
+
+/** Tagged template that escapes interpolations unless they are already-rendered `SafeHtml`. */
+export class SafeHtml {
+  constructor(readonly value: string) {}
+  toString(): string {
+    return this.value;
+  }
+}
+
+type HtmlValue = SafeHtml | string | number | boolean | null | undefined | readonly HtmlValue[];
+
+function render(value: HtmlValue): string {
+  if (value instanceof SafeHtml) return value.value;
+  if (Array.isArray(value)) return value.map((v: HtmlValue) => render(v)).join('');
+  return escapeHtml(value);
+}
+
+export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): SafeHtml {
+  let out = strings[0] ?? '';
+  values.forEach((value, i) => {
+    out += render(value) + (strings[i + 1] ?? '');
+  });
+  return new SafeHtml(out);
+}
+
+const STYLE = `body{font-family:system-ui,sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;line-height:1.4}
+.banner{background:#fc5200;color:#fff;padding:.5rem 1rem;font-weight:bold}
+fieldset{margin:1rem 0}label{display:inline-block;margin:.2rem 0}
+table{border-collapse:collapse;width:100%}th,td{border:1px solid #999;padding:.2rem .4rem;text-align:left;font-size:.9rem}
+button{padding:.4rem .9rem;margin:.2rem}.error{color:#a00000;font-weight:bold}`;
+
+/** A complete accessible page: language, title, landmark, visible simulator banner. */
+export function renderPage(title: string, body: SafeHtml): string {
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title>
+<style>${new SafeHtml(STYLE)}</style>
+</head>
+<body>
+<p class="banner" role="note">Strava simulator: nothing here talks to the real Strava.</p>
+<main>
+${body}
+</main>
+</body>
+</html>`.value;
+}

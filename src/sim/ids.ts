@@ -1,0 +1,28 @@
+import { randomBytes } from 'node:crypto';
+
+/** Sequential numeric ids kept as strings: they may exceed 2^53 (API.md §4.2, gotcha 10). */
+export type IdSequence = { next(): string; reset(): void };
+
+export function createIdSequence(start: string | bigint): IdSequence {
+  const first = BigInt(start);
+  let current = first;
+  return {
+    next() {
+      const id = current.toString();
+      current += 1n;
+      return id;
+    },
+    reset() {
+      current = first;
+    },
+  };
+}
+
+/** 40 hex characters, the shape of Strava's access and refresh tokens. */
+export function createOpaqueToken(): string {
+  return randomBytes(20).toString('hex');
+}
+
+export function isDigits(value: string): boolean {
+  return /^\d+$/.test(value);
+}

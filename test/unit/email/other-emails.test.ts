@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { renderShoeMileageEmail } from '../../../src/emails/shoe-mileage.js';
+import { renderTaperEmail } from '../../../src/emails/taper.js';
+import { renderVerificationEmail } from '../../../src/emails/verification.js';
+import { LINKS, PLAN } from './fixtures.js';
+
+const hrefs = (html: string) =>
+  [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]!.replaceAll('&amp;', '&'));
+
+describe('renderVerificationEmail', () => {
+  const confirmUrl = 'https://rampguard.example/account/email/verify?token=abc&x=1';
+  const email = renderVerificationEmail({ firstName: 'Sam', confirmUrl });
+
+  it('has exactly one link, to the confirm page, in both parts', () => {
+    expect(hrefs(email.html)).toEqual([confirmUrl]);
+    expect(email.text).toContain(confirmUrl);
+    expect(email.text.match(/https?:\/\//g)).toHaveLength(1);
+  });
+
+  it('is transactional: no List-Unsubscribe, no medical note', () => {
+    expect(email.subject).toBe('Confirm your email address for RampGuard');
+    expect(email.headers).toEqual({ 'Auto-Submitted': 'auto-generated' });
+    expect(email.text).not.toContain('physical therapist');
+    expect(email.html).toContain('Powered by Strava');
+  });
+});
+
+describe('renderTaperEmail', () => {
+  it.each([
+    ['daily', 7, 'Sam, two weeks without a new ramp: how does your knee feel?'],
+    ['taper', 4, 'Sam, your knee exercises taper to 4 sessions a week'],
+    ['maintenance', 3, 'Sam, your knee exercises drop to 3 sessions a week'],
+  ] as const)('%s plan → %s', (phase, sessionsPerWeek, subject) => {
+    const email = renderTaperEmail({
+      firstName: 'Sam',
+      plan: { ...PLAN, phase, sessionsPerWeek },
+      links: LINKS,
+    });
+    expect(email.subject).toBe(subject);
+    expect(email.headers['List-Unsubscribe']).toBe(`<${LINKS.unsubscribe}>`);
+    expect(email.headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
+    for (const url of Object.values(LINKS.checkIn)) {
+      expect(hrefs(email.html)).toContain(url);
+      expect(email.text).toContain(url);
+    }
+    expect(email.text).toContain('general guidance');
+  });
+});
+
+describe('renderShoeMileageEmail', () => {
+  const email = renderShoeMileageEmail({
+    firstName: 'Sam',
+    shoeName: 'Pegasus <41>',
+    detection: {
+      kind: 'shoe_mileage',
+      message: 'Your Pegasus <41> passed 800 km (812 km).',
+      metrics: { shoeKm: 812 },
+    },
+    links: LINKS,
+  });
+
+  it('names the shoe, escapes it in HTML, and says the plan is unchanged', () => {
+    expect(email.subject).toBe('Sam, time to check your shoes (Pegasus <41>)');
+    expect(email.html).toContain('Pegasus &lt;41&gt; passed 800 km');
+    expect(email.html).not.toContain('<41>');
+    expect(email.text).toContain('Your Pegasus <41> passed 800 km (812 km).');
+    expect(email.text).toContain('Shoe (km): 812');
+    expect(email.text).toContain('does not change your exercise plan');
+    expect(hrefs(email.html)).toEqual([LINKS.plan, LINKS.unsubscribe]);
+    expect(email.headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
+  });
+});
