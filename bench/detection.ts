@@ -12,7 +12,7 @@
  * Prints a Markdown section for bench/RESULTS.md.
  */
 import { readFileSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { detect } from '../src/domain/detect.js';
 import { selectAnalysisWindow } from '../src/domain/runs.js';
@@ -67,17 +67,33 @@ function buildHistory(n: number): { runs: Run[]; shoes: Shoe[] } {
   return { runs, shoes };
 }
 
-/** Median milliseconds of `fn` over `iterations` runs, after a warm-up. */
-function time(fn: () => unknown, iterations: number): number {
-  for (let i = 0; i < 10; i++) fn();
-  const samples: number[] = [];
-  for (let i = 0; i < iterations; i++) {
-    const start = performance.now();
-    fn();
-    samples.push(performance.now() - start);
+function median(samples: number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+/** Milliseconds of one call. */
+function once(fn: () => unknown): number {
+  const start = performance.now();
+  fn();
+  return performance.now() - start;
+}
+
+/**
+ * Median milliseconds of each function over `rounds` rounds, interleaved (one call
+ * of each per round, order rotating), so that load from other processes on the
+ * machine falls on every size alike instead of on whichever was measured then.
+ */
+function timeInterleaved(fns: readonly (() => unknown)[], rounds: number): number[] {
+  for (const fn of fns) for (let i = 0; i < 10; i++) fn();
+  const samples = fns.map(() => [] as number[]);
+  for (let round = 0; round < rounds; round++) {
+    for (let k = 0; k < fns.length; k++) {
+      const index = (round + k) % fns.length;
+      samples[index]?.push(once(fns[index] ?? (() => undefined)));
+    }
   }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)] ?? Number.NaN;
+  return samples.map(median);
 }
 
 type Row = {
@@ -89,23 +105,42 @@ type Row = {
   detections: number;
 };
 
-function measure(n: number): Row {
-  const { runs, shoes } = buildHistory(n);
-  const window = selectAnalysisWindow(runs, ASOF, WINDOW_DAYS);
-  const analyse = () =>
-    detect({ runs: window.runs, shoes, asOf: ASOF, windowStart: window.windowStart, units: 'metric' });
-  const earliest = new Date(Math.min(...runs.map((r) => r.startDate.getTime())));
-  return {
-    n,
-    windowRuns: window.runs.length,
-    selectMs: time(() => selectAnalysisWindow(runs, ASOF, WINDOW_DAYS), 50),
-    detectMs: time(analyse, 50),
-    wholeMs: time(
-      () => detect({ runs, shoes, asOf: ASOF, windowStart: earliest, units: 'metric' }),
-      n >= 10_000 ? 3 : 10,
-    ),
-    detections: analyse().length,
-  };
+const ROUNDS = 200;
+
+function measureAll(sizes: readonly number[]): Row[] {
+  const cases = sizes.map((n) => {
+    const { runs, shoes } = buildHistory(n);
+    const window = selectAnalysisWindow(runs, ASOF, WINDOW_DAYS);
+    const earliest = new Date(Math.min(...runs.map((r) => r.startDate.getTime())));
+    return {
+      n,
+      window,
+      select: () => selectAnalysisWindow(runs, ASOF, WINDOW_DAYS),
+      analyse: () =>
+        detect({ runs: window.runs, shoes, asOf: ASOF, windowStart: window.windowStart, units: 'metric' }),
+      whole: () => detect({ runs, shoes, asOf: ASOF, windowStart: earliest, units: 'metric' }),
+    };
+  });
+  const selectMs = timeInterleaved(
+    cases.map((c) => c.select),
+    ROUNDS,
+  );
+  const detectMs = timeInterleaved(
+    cases.map((c) => c.analyse),
+    ROUNDS,
+  );
+  const wholeMs = timeInterleaved(
+    cases.map((c) => c.whole),
+    3,
+  );
+  return cases.map((c, i) => ({
+    n: c.n,
+    windowRuns: c.window.runs.length,
+    selectMs: selectMs[i] ?? Number.NaN,
+    detectMs: detectMs[i] ?? Number.NaN,
+    wholeMs: wholeMs[i] ?? Number.NaN,
+    detections: c.analyse().length,
+  }));
 }
 
 function cpuModel(): string {
@@ -120,16 +155,22 @@ function cpuModel(): string {
   return cpus()[0]?.model ?? 'unknown';
 }
 
-// A throw-away pass first, so that JIT warm-up does not land on the first size measured.
-measure(SIZES[0] ?? 100);
-const rows = SIZES.map(measure);
+/** `date -u` style, e.g. "Wed Nov 25 08:48:37 UTC 2026", to match the other sections. */
+function formatLikeDateU(date: Date): string {
+  const [weekday, day, month, year, time] = date.toUTCString().replace(',', '').split(' ');
+  return `${weekday} ${month} ${(day ?? '').replace(/^0/, ' ')} ${time} UTC ${year}`;
+}
+
+const loadAtStart = loadavg()[0] ?? Number.NaN;
+const rows = measureAll(SIZES);
 const ms = (x: number) => x.toFixed(3);
 const first = rows[0];
 const last = rows[rows.length - 1];
-console.log(`\n## Detection: ${new Date().toUTCString()}\n`);
+console.log(`\n## detection — ${formatLikeDateU(new Date())}\n`);
 console.log(`Machine: ${cpuModel()}, ${availableParallelism()} CPUs (nproc), Node ${process.version}.`);
 console.log(
-  'Command: `npx tsx bench/detection.ts`. Median of 50 runs (whole history: 10, or 3 at 10,000).\n',
+  `Command: \`npx tsx bench/detection.ts\`. Medians of ${ROUNDS} interleaved rounds (whole history: 3); ` +
+    `load average at start ${loadAtStart.toFixed(2)}.\n`,
 );
 console.log(
   '| stored runs | runs in 84-day window | select window (ms) | detect on window (ms) | detections | detect on whole history (ms) |',

@@ -8,6 +8,8 @@ import { openDatabase } from './db/client.js';
 import { migrateDatabase } from './db/migrate.js';
 import { createApp } from './http/app.js';
 import { createRoutes } from './http/routes.js';
+import { createSandboxSimulator } from './http/sandbox/create-sandbox-simulator.js';
+import { subscribeSandboxWebhooks } from './http/sandbox/subscribe-sandbox-webhooks.js';
 import { createMailer } from './integrations/email/mailer.js';
 import { createStravaClient } from './integrations/strava/client.js';
 import { closeQueues, createQueues } from './jobs/queues.js';
@@ -79,7 +81,10 @@ export async function startRampGuard({
     upsertSchedules(queues).catch((err) => logger.warn({ err }, 'could not schedule maintenance jobs yet'));
   }
 
-  const app = createApp(deps, runsWeb ? createRoutes(deps) : []);
+  // Sandbox mode: the Strava simulator is served by the web role under /sim (never in production).
+  const sandbox =
+    runsWeb && config.sandbox && !config.isProduction ? createSandboxSimulator(deps) : undefined;
+  const app = createApp(deps, runsWeb ? [...createRoutes(deps), ...(sandbox ? [sandbox.mount] : [])] : []);
   const server = app.listen(config.port, '0.0.0.0');
   await once(server, 'listening');
   // Strava gives 2 s; a slow client must not hold sockets for minutes.
@@ -91,8 +96,22 @@ export async function startRampGuard({
     { role: config.role, port, publicUrl: config.publicUrl, database: database.kind },
     'RampGuard started',
   );
+  // In the background: the simulator's validation GET needs this server listening, and start-up must not wait on it.
+  const subscribing = sandbox ? subscribeSandboxWebhooks(deps) : undefined;
 
   const steps = [
+    ...(sandbox
+      ? [
+          {
+            // First: cancels the simulator's pending webhook deliveries before HTTP closes.
+            name: 'sandbox',
+            run: async () => {
+              await subscribing;
+              await sandbox.simulator.close();
+            },
+          },
+        ]
+      : []),
     { name: 'http', run: () => closeServer(server) },
     {
       name: 'workers',

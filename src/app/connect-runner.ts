@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { loadCurrentPlan, insertPlanVersion } from '../db/repositories/plans.js';
+import { insertPlanVersion, loadCurrentPlan } from '../db/repositories/plans.js';
 import { runners } from '../db/schema/index.js';
 import { initialPlan } from '../domain/plan.js';
 import type { ExchangedAuthorization } from '../integrations/strava/client.js';
@@ -57,10 +57,20 @@ export async function connectRunner(
       })
       .onConflictDoUpdate({
         target: runners.athleteId,
-        set: { firstname: athlete.firstname, scopes, disconnectedAt: null, backfillStatus: 'pending', updatedAt: now },
+        set: {
+          firstname: athlete.firstname,
+          scopes,
+          disconnectedAt: null,
+          backfillStatus: 'pending',
+          updatedAt: now,
+        },
       })
       // xmax = 0 only for a freshly inserted row: tells a first connect from a reconnect.
-      .returning({ id: runners.id, emailVerifiedAt: runners.emailVerifiedAt, created: sql<boolean>`(xmax = 0)` });
+      .returning({
+        id: runners.id,
+        emailVerifiedAt: runners.emailVerifiedAt,
+        created: sql<boolean>`(xmax = 0)`,
+      });
     const runnerId = row!.id;
     await deps.strava.saveTokens(tx, runnerId, athlete.id, authorization);
     if (!(await loadCurrentPlan(tx, runnerId))) await insertPlanVersion(tx, runnerId, initialPlan(now));

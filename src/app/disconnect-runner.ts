@@ -19,7 +19,10 @@ export async function disconnectRunner(deps: AppDeps, runnerId: string): Promise
     deauthorized = true;
   } catch (err) {
     const { name, code } = err as { name?: string; code?: string };
-    deps.logger.warn({ runnerId, err: { name, code } }, 'could not deauthorize at Strava; deleting locally anyway');
+    deps.logger.warn(
+      { runnerId, errorName: name, failure: code },
+      'could not deauthorize at Strava; deleting locally anyway',
+    );
   }
   const deleted = await deleteRunner(deps.db, runnerId);
   deps.logger.info({ runnerId, deleted, deauthorized }, 'runner disconnected: all data deleted');

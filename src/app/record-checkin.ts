@@ -4,9 +4,9 @@ import { checkIns, runners } from '../db/schema/index.js';
 import { type PlanJson, toPlanJson } from '../domain/plan-view.js';
 import type { Feeling } from '../domain/types.js';
 import { advancePlan } from './analysis/advance-plan.js';
-import { enqueueSendEmails } from './email/enqueue-send-email.js';
 import { insertOutboxRows } from './analysis/insert-outbox-rows.js';
 import type { AppDeps } from './deps.js';
+import { enqueueSendEmails } from './email/enqueue-send-email.js';
 
 export type CheckInSource = 'page' | 'api' | 'email';
 

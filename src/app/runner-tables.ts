@@ -56,7 +56,10 @@ export const RUNNER_TABLES: readonly RunnerTable[] = [
   runnerTable(checkIns, (r) => eq(checkIns.runnerId, r.id)),
   runnerTable(emailOutbox, (r) => eq(emailOutbox.runnerId, r.id)),
   // Events can be recorded before the runner is linked (runner_id null): match Strava's owner id too.
-  runnerTable(webhookInbox, (r) => or(eq(webhookInbox.runnerId, r.id), eq(webhookInbox.ownerId, r.athleteId)) as SQL),
+  runnerTable(
+    webhookInbox,
+    (r) => or(eq(webhookInbox.runnerId, r.id), eq(webhookInbox.ownerId, r.athleteId)) as SQL,
+  ),
 ];
 
 /**

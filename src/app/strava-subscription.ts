@@ -66,9 +66,7 @@ export async function createStravaSubscription(
   return { id, callbackUrl, adopted: Boolean(same) };
 }
 
-export async function showStravaSubscription(
-  deps: SubscriptionDeps,
-): Promise<{
+export async function showStravaSubscription(deps: SubscriptionDeps): Promise<{
   stored: StoredSubscription | null;
   atStrava: StravaSubscription[];
   expectedId: string | undefined;

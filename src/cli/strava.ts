@@ -69,7 +69,8 @@ async function openCliDeps(): Promise<CliDeps> {
 /** Gives Redis a second to connect; without it the rate governor simply lets calls through. */
 async function waitForRedis(redis: Redis): Promise<void> {
   if (redis.status === 'ready') return;
-  await Promise.race([once(redis, 'ready'), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+  const ready = once(redis, 'ready').catch(() => undefined); // an 'error' event rejects once(): fine here
+  await Promise.race([ready, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
 }
 
 async function run(action: Action, deps: CliDeps): Promise<void> {

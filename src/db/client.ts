@@ -66,6 +66,11 @@ function openPostgres(url: string, { logger, poolSize }: DatabaseOptions): Datab
   });
   // An idle client losing its connection emits here; without a listener the process would crash.
   pool.on('error', (err) => logger.warn({ err }, 'postgres pool client error'));
+  // A checked-out client (e.g. inside an open transaction) that loses its connection
+  // emits on itself, not on the pool: without this listener Node would crash.
+  pool.on('connect', (client) => {
+    client.on('error', (err) => logger.warn({ err: { message: err.message } }, 'postgres client connection lost'));
+  });
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   return {
     kind: 'postgres',

@@ -78,7 +78,7 @@ export function detectionMessage(finding: Finding, units: Units, thresholds: Thr
         `Your ${d(f.distanceM)} run on ${day} was ${by} longer than your longest run in the previous ` +
         `${f.lookbackDays} days (${d(f.longestPriorM)}). In a large study of runners (Frandsen et al. 2025), ` +
         `runs more than ${pct(thresholds.sessionSpike.lowAbove)}% longer than the longest of the previous ` +
-        `30 days were followed by more injuries; the rise was similar for 10–30% and 30–100% jumps${largest}.`
+        `${f.lookbackDays} days were followed by more injuries; the rise was similar for 10–30% and 30–100% jumps${largest}.`
       );
     }
     case 'weekly_ramp': {

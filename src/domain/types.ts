@@ -39,7 +39,12 @@ export type Shoe = {
   retired: boolean;
 };
 
-export type DetectionKind = 'session_spike' | 'weekly_ramp' | 'intensity_ramp' | 'gear_change' | 'shoe_mileage';
+export type DetectionKind =
+  | 'session_spike'
+  | 'weekly_ramp'
+  | 'intensity_ramp'
+  | 'gear_change'
+  | 'shoe_mileage';
 
 export type Severity = 'info' | 'low' | 'moderate' | 'high';
 

@@ -45,6 +45,8 @@ export type TestContext = {
   database: TestDatabase;
   sim: StartedSimulator;
   simControl: SimControl;
+  /** The environment the config was loaded from (e.g. to run a CLI against the same setup). */
+  env: NodeJS.ProcessEnv;
   /** Another client over the same deps, e.g. to simulate a second process (own single-flight map). */
   createClient(options?: StravaClientOptions & { queuePrefix?: string }): StravaClient;
   close(): Promise<void>;
@@ -63,17 +65,16 @@ export async function createTestContext(options: TestContextOptions = {}): Promi
   const database = options.database ?? (await createTestDatabase());
   const logger = options.logger ?? silentLogger;
   const clock = options.clock ?? systemClock;
-  const config = loadConfig(
-    testEnv({
-      DATABASE_URL: database.url,
-      STRAVA_API_URL: sim.apiUrl,
-      STRAVA_OAUTH_URL: sim.oauthUrl,
-      STRAVA_CLIENT_ID: DEFAULT_APPLICATION.clientId,
-      STRAVA_CLIENT_SECRET: DEFAULT_APPLICATION.clientSecret,
-      REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
-      ...options.env,
-    }),
-  );
+  const env = testEnv({
+    DATABASE_URL: database.url,
+    STRAVA_API_URL: sim.apiUrl,
+    STRAVA_OAUTH_URL: sim.oauthUrl,
+    STRAVA_CLIENT_ID: DEFAULT_APPLICATION.clientId,
+    STRAVA_CLIENT_SECRET: DEFAULT_APPLICATION.clientSecret,
+    REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    ...options.env,
+  });
+  const config = loadConfig(env);
   const redis = createProducerConnection(config.redisUrl, logger);
   await waitUntilReady(redis);
   const queues = createQueues(redis, config.queuePrefix, logger);
@@ -87,6 +88,7 @@ export async function createTestContext(options: TestContextOptions = {}): Promi
     database,
     sim,
     simControl: createSimControl(sim.url),
+    env,
     createClient(clientOptions = {}) {
       const { queuePrefix, ...rest } = clientOptions;
       if (queuePrefix) prefixes.add(queuePrefix);

@@ -14,6 +14,7 @@ import {
 } from '../../src/sim/index.js';
 import { startTestApp, testEnv } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+
 // ---------------------------------------------------------------------------
 // Harness (kept in this file: test helpers outside test/helpers are not shared
 // between integration files). Real simulator, real Postgres, real Redis.
@@ -156,7 +157,10 @@ async function connectBrowser(h: Harness, options: ConnectOptions = {}): Promise
   await options.beforeCallback?.();
   const callbackPath = `${back.pathname}${back.search}`;
   const cookie = options.callbackCookie ? options.callbackCookie(jar) : jar.header();
-  const callback = await request(h.app.url).get(callbackPath).set('Cookie', cookie).set('X-Forwarded-For', ip);
+  const callback = await request(h.app.url)
+    .get(callbackPath)
+    .set('Cookie', cookie)
+    .set('X-Forwarded-For', ip);
   jar.update(callback);
   return { jar, start, callback, callbackPath };
 }
@@ -190,7 +194,10 @@ async function dumpAllRows(h: Harness): Promise<string> {
   );
   let text = '';
   for (const { table_name } of tables) {
-    const rows = await queryRows<{ row: string }>(h, sql`select t::text as row from ${sql.identifier(table_name)} t`);
+    const rows = await queryRows<{ row: string }>(
+      h,
+      sql`select t::text as row from ${sql.identifier(table_name)} t`,
+    );
     text += rows.map((r) => r.row).join('\n');
   }
   return text;
@@ -260,7 +267,10 @@ describe('Strava sign-in (GET /auth/strava, callback, logout)', () => {
     });
     expect(typeof me.body.athleteId).toBe('string');
 
-    const [runner] = await h.app.deps.db.select().from(runners).where(eq(runners.athleteId, me.body.athleteId));
+    const [runner] = await h.app.deps.db
+      .select()
+      .from(runners)
+      .where(eq(runners.athleteId, me.body.athleteId));
     expect(runner).toMatchObject({ scopes: 'read,activity:read_all,profile:read_all', disconnectedAt: null });
     expect(runner!.analysisDueAt).not.toBeNull();
     // The plan starts at connect: version 1, daily.
@@ -466,7 +476,10 @@ describe('per-ip rate limits on /auth and /api (trust proxy = 1 hop)', () => {
     for (let i = 0; i < 30; i++) {
       await request(h.app.url).get('/auth/strava').set('X-Forwarded-For', '203.0.113.1').expect(302);
     }
-    const limited = await request(h.app.url).get('/auth/strava').set('X-Forwarded-For', '203.0.113.1').expect(429);
+    const limited = await request(h.app.url)
+      .get('/auth/strava')
+      .set('X-Forwarded-For', '203.0.113.1')
+      .expect(429);
     expect(limited.text).toContain('Too many');
     // The proxy appends the real client: a prepended address is the client's own claim and is ignored.
     await request(h.app.url)

@@ -14,6 +14,7 @@ import {
 } from '../../src/sim/index.js';
 import { startTestApp, testEnv } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+
 // ---------------------------------------------------------------------------
 // Harness (kept in this file: test helpers outside test/helpers are not shared
 // between integration files). Real simulator, real Postgres, real Redis.
@@ -156,7 +157,10 @@ async function connectBrowser(h: Harness, options: ConnectOptions = {}): Promise
   await options.beforeCallback?.();
   const callbackPath = `${back.pathname}${back.search}`;
   const cookie = options.callbackCookie ? options.callbackCookie(jar) : jar.header();
-  const callback = await request(h.app.url).get(callbackPath).set('Cookie', cookie).set('X-Forwarded-For', ip);
+  const callback = await request(h.app.url)
+    .get(callbackPath)
+    .set('Cookie', cookie)
+    .set('X-Forwarded-For', ip);
   jar.update(callback);
   return { jar, start, callback, callbackPath };
 }
@@ -178,10 +182,6 @@ async function queryRows<T>(h: Harness, query: SQL): Promise<T[]> {
   return ((await h.app.deps.db.execute(query)) as unknown as { rows: T[] }).rows;
 }
 
-async function tokenExchanges(h: Harness): Promise<number> {
-  return (await h.simControl.listRequests('/oauth/token')).length;
-}
-
 const DAY = 24 * 3_600_000;
 const offset = { ms: 0 };
 const clock: Clock = { now: () => new Date(Date.now() + offset.ms) };
@@ -192,7 +192,9 @@ async function sessionRow(h: Harness, runnerId: string) {
     sql`select last_seen_at, expires_at from sessions where runner_id = ${runnerId}`,
   );
   const row = rows[0];
-  return row && { lastSeenAt: new Date(row.last_seen_at).getTime(), expiresAt: new Date(row.expires_at).getTime() };
+  return (
+    row && { lastSeenAt: new Date(row.last_seen_at).getTime(), expiresAt: new Date(row.expires_at).getTime() }
+  );
 }
 
 describe('sessions under HTTPS, with idle and absolute timeouts', () => {

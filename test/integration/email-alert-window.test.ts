@@ -46,7 +46,10 @@ function alertPayload(kind: keyof typeof TRIGGERS) {
 function shiftedClock() {
   let offsetMs = 0;
   const clock: Clock = { now: () => new Date(Date.now() + offsetMs) };
-  return { clock, advance: (ms: number) => void (offsetMs += ms) };
+  const advance = (ms: number) => {
+    offsetMs += ms;
+  };
+  return { clock, advance };
 }
 
 async function eventually<T>(check: () => Promise<T>, timeoutMs = 15_000): Promise<T> {

@@ -116,7 +116,7 @@ describe('mailer over real SMTP', () => {
 });
 
 describe('mail error classification', () => {
-  const cases: [string, object, { permanent: boolean; suppress: boolean }][] = [
+  const cases: [string, unknown, { permanent: boolean; suppress: boolean }][] = [
     [
       '550 on RCPT TO',
       { code: 'EENVELOPE', responseCode: 550, command: 'RCPT TO' },

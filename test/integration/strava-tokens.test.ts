@@ -272,12 +272,10 @@ describe('a token refused again right after a refresh', () => {
     });
     app.get('/api/v3/athlete', (_req, res) => {
       calls.api++;
-      res
-        .status(401)
-        .json({
-          message: 'Authorization Error',
-          errors: [{ resource: 'Athlete', field: 'access_token', code: 'invalid' }],
-        });
+      res.status(401).json({
+        message: 'Authorization Error',
+        errors: [{ resource: 'Athlete', field: 'access_token', code: 'invalid' }],
+      });
     });
     server = app.listen(0, '127.0.0.1');
     await once(server, 'listening');

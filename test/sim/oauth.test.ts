@@ -310,7 +310,12 @@ describe('athlete capacity (single-player mode, Standard tier)', () => {
     await connectAthlete(sim, athleteId);
     const other = (await sim.control.createAthlete({ firstname: 'Bo' })).id;
     await expect(
-      sim.control.authorize({ clientId: CLIENT_ID, redirectUri: REDIRECT_URI, scopes: ALL_SCOPES, athleteId: other }),
+      sim.control.authorize({
+        clientId: CLIENT_ID,
+        redirectUri: REDIRECT_URI,
+        scopes: ALL_SCOPES,
+        athleteId: other,
+      }),
     ).rejects.toThrow(/→ 403/);
     // The athlete already connected can re-authorize.
     expect((await connectAthlete(sim, athleteId)).access_token).toMatch(/^[0-9a-f]{40}$/);
@@ -325,9 +330,13 @@ describe('POST /oauth/revoke (announced 2026 endpoint)', () => {
     const res = await call(`${sim.oauthUrl}/revoke`, { form, headers: { authorization: basic } });
     expect(res.status).toBe(200);
     expect((await call(`${sim.apiUrl}/athlete`, { token: tokens.access_token })).status).toBe(401);
-    expect((await call(`${sim.oauthUrl}/revoke`, { form, headers: { authorization: basic } })).status).toBe(200);
+    expect((await call(`${sim.oauthUrl}/revoke`, { form, headers: { authorization: basic } })).status).toBe(
+      200,
+    );
     const wrong = `Basic ${Buffer.from(`${CLIENT_ID}:nope`).toString('base64')}`;
-    expect((await call(`${sim.oauthUrl}/revoke`, { form, headers: { authorization: wrong } })).status).toBe(401);
+    expect((await call(`${sim.oauthUrl}/revoke`, { form, headers: { authorization: wrong } })).status).toBe(
+      401,
+    );
   });
 });
 

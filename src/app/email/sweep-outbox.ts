@@ -30,9 +30,21 @@ export async function sweepOutbox(
     )
     .orderBy(asc(emailOutbox.nextAttemptAt))
     .limit(limit);
-  for (const { id } of rows) await requeue(deps, id);
-  if (rows.length > 0) deps.logger.info({ requeued: rows.length }, 'outbox sweep re-enqueued emails');
-  return { requeued: rows.length };
+  let requeued = 0;
+  for (const { id } of rows) {
+    try {
+      await requeue(deps, id);
+      requeued += 1;
+    } catch (err) {
+      // One row's trouble (a job being re-added right now) must not stop the sweep.
+      deps.logger.warn(
+        { outboxId: id, err: { message: (err as Error).message } },
+        'outbox sweep could not re-enqueue',
+      );
+    }
+  }
+  if (requeued > 0) deps.logger.info({ requeued }, 'outbox sweep re-enqueued emails');
+  return { requeued };
 }
 
 /**

@@ -32,7 +32,13 @@ export async function sweepInbox(deps: AppDeps, { staleAfterMs, limit }: SweepOp
     .select({ id: runners.id })
     .from(runners)
     // A disconnected runner's analysis is skipped without clearing the mark: re-adding it would loop forever.
-    .where(and(isNotNull(runners.analysisDueAt), lt(runners.analysisDueAt, cutoff), isNull(runners.disconnectedAt)))
+    .where(
+      and(
+        isNotNull(runners.analysisDueAt),
+        lt(runners.analysisDueAt, cutoff),
+        isNull(runners.disconnectedAt),
+      ),
+    )
     .orderBy(asc(runners.analysisDueAt))
     .limit(limit);
   let analysesAdded = 0;

@@ -12,7 +12,7 @@ export function exportAccount(deps: AppDeps): RequestHandler {
     res
       .status(200)
       .set('Cache-Control', 'no-store')
-      .attachment('rampguard-export.json')
+      .set('Content-Disposition', 'attachment; filename="rampguard-export.json"')
       .type('application/json')
       .send(JSON.stringify(data, null, 2));
   };

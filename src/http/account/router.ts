@@ -20,7 +20,8 @@ export function createAccountRouter(deps: AppDeps): Router {
   const router = Router();
   const limit = ipRateLimit({
     limit: ACCOUNT_RATE_LIMIT,
-    respond: (res) => res.status(429).json(errorBody('rate_limited', 'Too many requests; try again in a minute')),
+    respond: (res) =>
+      res.status(429).json(errorBody('rate_limited', 'Too many requests; try again in a minute')),
   });
   const session = [loadSession(deps), requireRunner];
   router.post('/disconnect', limit, requireSameOrigin(deps.config), ...session, disconnect(deps));

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { type Request, type Response, Router } from 'express';
-import type { AppDeps } from '../../app/deps.js';
 import { missingScopesOf, parseScopes } from '../../app/connect-runner.js';
+import type { AppDeps } from '../../app/deps.js';
 import { requestEmailVerification } from '../../app/email/request-email-verification.js';
 import { runners } from '../../db/schema/index.js';
 import { AppError } from '../../shared/errors.js';

@@ -25,7 +25,8 @@ export function createApiRouter(deps: AppDeps): Router {
   router.use(
     ipRateLimit({
       limit: API_RATE_LIMIT,
-      respond: (res) => res.status(429).json(errorBody('rate_limited', 'Too many requests; try again in a minute')),
+      respond: (res) =>
+        res.status(429).json(errorBody('rate_limited', 'Too many requests; try again in a minute')),
     }),
   );
   router.use(loadSession(deps), requireRunner, requireJsonBody);

@@ -29,7 +29,7 @@ export function handleCallback(deps: AppDeps): RequestHandler {
       authorization = await deps.strava.exchangeCode(query.code);
     } catch (err) {
       const { name, code } = err as { name?: string; code?: string };
-      req.log?.warn({ err: { name, code } }, 'strava code exchange failed');
+      req.log?.warn({ errorName: name, failure: code }, 'strava code exchange failed');
       return sendAuthPage(res, PAGES.exchangeFailed);
     }
 

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
-import type { AppDeps } from '../../app/deps.js';
 import { REQUESTED_SCOPES } from '../../app/connect-runner.js';
+import type { AppDeps } from '../../app/deps.js';
 import { issueOAuthState } from './oauth-state.js';
 
 /** `$PUBLIC_URL/auth/strava/callback`: must match the app's callback domain at Strava. */

@@ -4,7 +4,8 @@ import type { AppDeps } from '../../app/deps.js';
 import { hashAddress } from '../../app/email/email-address.js';
 import { readVerifyEmailToken } from '../../app/email/verify-email-link.js';
 import { runners } from '../../db/schema/index.js';
-import { html, sendPage } from '../unsubscribe/page.js';
+import { html } from '../pages/html.js';
+import { sendPage } from '../pages/layout.js';
 import { tokenParam } from '../unsubscribe/token-param.js';
 
 export { requestEmailVerification } from '../../app/email/request-email-verification.js';

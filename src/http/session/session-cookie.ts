@@ -78,7 +78,11 @@ export function readCookie(req: Request, name: string): string | undefined {
   return undefined;
 }
 
-export function setSessionCookie(res: Response, config: Pick<Config, 'publicUrl' | 'sessionSecret'>, id: string) {
+export function setSessionCookie(
+  res: Response,
+  config: Pick<Config, 'publicUrl' | 'sessionSecret'>,
+  id: string,
+) {
   res.cookie(
     sessionCookieName(config),
     signSessionId(id, config.sessionSecret),

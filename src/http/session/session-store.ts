@@ -2,8 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { runners, sessions } from '../../db/schema/index.js';
-import type { SessionRunner } from './session-runner.js';
 import { SESSION_TOUCH_INTERVAL_MS, sessionExpiresAt } from './session-policy.js';
+import type { SessionRunner } from './session-runner.js';
 
 /**
  * Server-side sessions. The cookie carries a random 256-bit id; only its

@@ -25,8 +25,8 @@ export type RetryPolicy =
   | 'idempotent'
   /**
    * Not idempotent (token refresh rotates the refresh token): repeat only when
-   * Strava surely did nothing (a 5xx answer, or a connection that never opened).
-   * A timeout may have rotated the token already, so it is not repeated.
+   * Strava most likely did nothing (a 5xx answer, or a connection that never
+   * opened). A timeout may have rotated the token already, so it is not repeated.
    */
   | 'on-failure-answer'
   | 'never';

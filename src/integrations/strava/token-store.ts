@@ -34,8 +34,6 @@ export type TokenStore = {
    * or Strava refuses the refresh token.
    */
   accessToken(runnerId: string, rejected?: string): Promise<string>;
-  /** Decrypted tokens as stored, without refreshing; null when none. */
-  read(runnerId: string): Promise<TokenSet | null>;
   markDisconnected(runnerId: string): Promise<void>;
 };
 
@@ -167,7 +165,7 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
       .update(runners)
       .set({ disconnectedAt: now, updatedAt: now })
       .where(and(eq(runners.id, runnerId), isNull(runners.disconnectedAt)));
-    logger.warn({ runnerId }, 'strava refused the runner’s tokens: marked disconnected');
+    logger.warn({ runnerId }, 'strava refused the runner tokens: marked disconnected');
   }
 
   return {
@@ -187,13 +185,6 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
         return singleFlight(runnerId, rejected).promise;
       }
       return token;
-    },
-
-    async read(runnerId) {
-      const row = await load(db, runnerId);
-      return row
-        ? { accessToken: row.accessToken, refreshToken: row.refreshToken, expiresAt: row.expiresAt }
-        : null;
     },
 
     markDisconnected,

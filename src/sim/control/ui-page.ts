@@ -42,7 +42,7 @@ function shoeSection(ctx: SimContext, base: string, athlete: SimAthlete): SafeHt
     (s) => html`<tr><td>${s.name}</td><td>${s.id}</td><td>${km(shoeDistance(ctx.state, s))}</td>
 <td>${s.primary ? 'yes' : ''}</td><td>${s.retired ? 'yes' : ''}</td>
 <td><form method="post" action="${base}/ui/shoes/${s.id}">
-<label for="shoe-km-${s.id}">Total km</label>
+<label for="shoe-km-${s.id}">Total km for ${s.name}</label>
 <input id="shoe-km-${s.id}" name="distanceKm" type="number" min="0" step="0.1" required size="6">
 <button type="submit">Set distance</button></form></td></tr>`,
   );

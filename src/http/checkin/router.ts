@@ -1,0 +1,77 @@
+import { eq } from 'drizzle-orm';
+import express, { type Response, Router } from 'express';
+import type { AppDeps } from '../../app/deps.js';
+import { readCheckInToken } from '../../app/email/check-in-links.js';
+import { recordCheckIn } from '../../app/record-checkin.js';
+import { runners } from '../../db/schema/index.js';
+import { html } from '../pages/html.js';
+import { sendPage } from '../pages/layout.js';
+import { FEELING_LABELS } from '../pages/plan/checkin-section.js';
+import { tokenParam } from '../unsubscribe/token-param.js';
+import { planSummary } from './plan-summary.js';
+
+const QUESTION: Record<keyof typeof FEELING_LABELS, string> = {
+  fine: 'Record that your knee feels fine today?',
+  sore: 'Record that your knee is a bit sore today?',
+  pain: 'Record that your knee is painful today?',
+};
+
+/**
+ * One-click check-in from an email (SPEC §3): `GET /checkin?token=…` shows
+ * one button for the feeling the token names and changes nothing (mail
+ * scanners prefetch links); `POST` to the same URL records it (source
+ * `email`) and shows the plan after it. The signed token is the credential,
+ * like the unsubscribe link: no cookie needed, so it works on any device.
+ */
+export function createCheckInRouter(deps: AppDeps): Router {
+  const router = Router();
+  const claimsOf = (token: string | null) =>
+    token ? readCheckInToken(deps.config, token, deps.clock.now()) : null;
+
+  router.get('/', async (req, res) => {
+    const token = tokenParam(req);
+    const claims = claimsOf(token);
+    if (!token || !claims || !(await runnerExists(deps, claims.runnerId))) return invalid(deps, res);
+    sendPage(res, 200, {
+      title: 'How does your knee feel?',
+      sandbox: deps.config.sandbox,
+      body: html`<section class="card">
+<p class="lead">${QUESTION[claims.feeling]}</p>
+<form method="post" action="/checkin?token=${encodeURIComponent(token)}">
+<button type="submit">${FEELING_LABELS[claims.feeling]}</button>
+</form>
+<p class="small muted">Wrong button? Check in from <a href="/plan#checkin">your plan page</a> instead.</p>
+</section>`,
+    });
+  });
+
+  router.post('/', express.urlencoded({ extended: false, limit: '1kb' }), async (req, res) => {
+    const claims = claimsOf(tokenParam(req));
+    const recorded = claims ? await recordCheckIn(deps, claims.runnerId, claims.feeling, 'email') : null;
+    if (!claims || !recorded) return invalid(deps, res);
+    const [runner] = await deps.db
+      .select({ timezone: runners.timezone })
+      .from(runners)
+      .where(eq(runners.id, claims.runnerId));
+    sendPage(res, 200, {
+      title: 'Thanks, check-in recorded',
+      sandbox: deps.config.sandbox,
+      body: html`<p class="card notice-ok" role="status">Recorded: ${FEELING_LABELS[claims.feeling].toLowerCase()}.</p>
+${planSummary(recorded.plan, runner?.timezone ?? 'UTC')}`,
+    });
+  });
+  return router;
+}
+
+async function runnerExists(deps: AppDeps, runnerId: string): Promise<boolean> {
+  const [row] = await deps.db.select({ id: runners.id }).from(runners).where(eq(runners.id, runnerId));
+  return row !== undefined;
+}
+
+function invalid(deps: AppDeps, res: Response): void {
+  sendPage(res, 400, {
+    title: 'This link does not work',
+    sandbox: deps.config.sandbox,
+    body: html`<p>The check-in link is invalid or has expired, or the account it belongs to was deleted. Check in from <a href="/plan">your plan page</a> instead.</p>`,
+  });
+}

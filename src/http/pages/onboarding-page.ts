@@ -1,0 +1,73 @@
+import type { Request, RequestHandler, Response } from 'express';
+import type { AppDeps } from '../../app/deps.js';
+import { emailForm, submitEmail } from './email-form.js';
+import { html, type SafeHtml } from './html.js';
+import { importProgress, isImporting } from './import-progress.js';
+import { sendPrivatePage } from './layout.js';
+import { loadRunner, type RunnerRow } from './load-runner.js';
+import { missingScopesNotice } from './missing-scopes.js';
+import { pageForm, pageRunnerId, pageSession, siteOf } from './page-session.js';
+
+const PATH = '/onboarding';
+/** Reload interval while the history import runs (no JavaScript needed). */
+const REFRESH_SECONDS = 5;
+
+type FormState = { value: string; error: string } | null;
+
+function emailSection(runner: RunnerRow, form: FormState): SafeHtml {
+  if (runner.email && runner.emailVerifiedAt && !form) {
+    return html`<section class="card notice-ok" aria-labelledby="email-title">
+<h2 id="email-title">Email confirmed</h2>
+<p>RampGuard will email <strong>${runner.email}</strong> when your plan changes.</p>
+</section>`;
+  }
+  if (runner.email && !form) {
+    return html`<section class="card notice" aria-labelledby="email-title">
+<h2 id="email-title">Check your inbox</h2>
+<p role="status">We sent a confirmation link to <strong>${runner.email}</strong>. Open it and press the button to confirm; RampGuard emails you only after that.</p>
+<details><summary>Wrong address, or nothing arrived?</summary>
+${emailForm({ action: `${PATH}/email`, value: runner.email, submitLabel: 'Send the link again' })}
+</details>
+</section>`;
+  }
+  return html`<section class="card" aria-labelledby="email-title">
+<h2 id="email-title">Where should alerts go?</h2>
+<p>Strava never shares your email address, so RampGuard asks for it. You get an email only when your plan changes (at most one alert a day), plus a confirmation link now.</p>
+${emailForm({ action: `${PATH}/email`, value: form?.value ?? runner.email, error: form?.error ?? null, submitLabel: 'Send confirmation link' })}
+</section>`;
+}
+
+function render(deps: AppDeps, req: Request, res: Response, runner: RunnerRow, form: FormState): void {
+  // Reload for progress only once the email form is done with: a reload would wipe what the runner types.
+  const refresh = isImporting(runner) && runner.email !== null && !form;
+  sendPrivatePage(res, form ? 400 : 200, {
+    title: runner.firstname ? `Welcome, ${runner.firstname}` : 'Welcome to RampGuard',
+    ...siteOf(deps, req),
+    ...(refresh ? { refreshSeconds: REFRESH_SECONDS } : {}),
+    body: html`<p class="lead">You are connected. Two more things and your knee plan is ready.</p>
+${emailSection(runner, form)}
+<section class="card" aria-labelledby="import-title">
+<h2 id="import-title">Your running history</h2>
+${importProgress(runner, PATH)}
+</section>
+${missingScopesNotice(runner.scopes)}
+<p><a class="button" href="/plan">See my plan</a></p>`,
+  });
+}
+
+/** `GET /onboarding` and `POST /onboarding/email` (SPEC §1 journey 1, after the return from Strava). */
+export function onboardingRoutes(deps: AppDeps): { show: RequestHandler[]; submit: RequestHandler[] } {
+  const show: RequestHandler = async (req, res) => {
+    const runner = await loadRunner(deps.db, pageRunnerId(req));
+    if (!runner) return void res.redirect(303, '/');
+    render(deps, req, res, runner, null);
+  };
+  const submit: RequestHandler = async (req, res) => {
+    const result = await submitEmail(deps, req);
+    if (result.ok) return void res.redirect(303, PATH);
+    const runner = await loadRunner(deps.db, pageRunnerId(req));
+    if (!runner) return void res.redirect(303, '/');
+    render(deps, req, res, runner, { value: result.value, error: result.error });
+  };
+  return { show: [...pageSession(deps), show], submit: [...pageForm(deps), submit] };
+}

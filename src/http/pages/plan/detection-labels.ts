@@ -1,0 +1,27 @@
+/** Plain names for detection kinds, and the one-letter chart markers with their legend. */
+
+const KIND_LABELS: Record<string, string> = {
+  session_spike: 'Longer run than usual',
+  weekly_ramp: 'Weekly distance jump',
+  intensity_ramp: 'Harder training week',
+  gear_change: 'New or long-unused shoes',
+  shoe_mileage: 'Shoe distance milestone',
+};
+
+export function kindLabel(kind: string): string {
+  return KIND_LABELS[kind] ?? 'Training change';
+}
+
+/** Chart markers: only kinds that change the plan (shoe mileage is information only). */
+export const CHART_MARKERS: readonly { kind: string; letter: string; label: string }[] = [
+  { kind: 'session_spike', letter: 'S', label: 'longer run than usual' },
+  { kind: 'weekly_ramp', letter: 'W', label: 'weekly distance jump' },
+  { kind: 'intensity_ramp', letter: 'I', label: 'harder training week' },
+  { kind: 'gear_change', letter: 'N', label: 'new or long-unused shoes' },
+];
+
+/** Severity names the size of the jump, never a measured risk (SPEC §5); shoe kinds have none worth showing. */
+export function severityText(kind: string, severity: string): string | null {
+  if (kind === 'gear_change' || kind === 'shoe_mileage' || severity === 'info') return null;
+  return `size of jump: ${severity}`;
+}

@@ -1,0 +1,76 @@
+import { desc, eq } from 'drizzle-orm';
+import type { AppDeps } from '../../../app/deps.js';
+import { getPlanView } from '../../../app/get-plan-view.js';
+import { loadRuns, loadShoes } from '../../../db/repositories/runs.js';
+import { detections } from '../../../db/schema/index.js';
+import { type LoadContext, loadContext } from '../../../domain/load-context.js';
+import { toLocalDate } from '../../../domain/plan/local-date.js';
+import type { PlanJson } from '../../../domain/plan-view.js';
+import type { Shoe, Units } from '../../../domain/types.js';
+import { calendarFeedUrl } from '../../calendar/calendar-link.js';
+import { loadRunner, type RunnerRow } from '../load-runner.js';
+
+export type DetectionRow = typeof detections.$inferSelect;
+
+export type PlanPageData = {
+  runner: RunnerRow;
+  units: Units;
+  plan: PlanJson;
+  /** The runner's local date (their time zone), `YYYY-MM-DD`. */
+  today: string;
+  /** The detections behind the current plan version, in `reasons` order. */
+  current: DetectionRow[];
+  /** Other recent detections, newest first. */
+  recent: DetectionRow[];
+  /** Every loaded detection by id (plan history names its reasons). */
+  byId: ReadonlyMap<string, DetectionRow>;
+  /** Detections to mark on the weekly chart. */
+  all: readonly DetectionRow[];
+  /** Cached run names by activity id (the detection cards name their run). */
+  runNames: ReadonlyMap<string, string>;
+  context: LoadContext;
+  shoes: readonly Shoe[];
+  calendarUrl: string;
+};
+
+/** A year of detections is far more than the page shows; the export has them all. */
+const MAX_DETECTIONS = 200;
+const RECENT_SHOWN = 8;
+
+/**
+ * Everything `/plan` shows, read with the same loaders as the JSON API
+ * (`getPlanView` is `GET /api/plan`). Null when the runner no longer exists.
+ */
+export async function loadPlanPage(deps: AppDeps, runnerId: string): Promise<PlanPageData | null> {
+  const runner = await loadRunner(deps.db, runnerId);
+  const plan = runner ? await getPlanView(deps.db, runnerId) : null;
+  if (!runner || !plan) return null;
+  const now = deps.clock.now();
+  const [rows, runs, shoes] = await Promise.all([
+    deps.db
+      .select()
+      .from(detections)
+      .where(eq(detections.runnerId, runnerId))
+      .orderBy(desc(detections.occurredAt), desc(detections.detectedAt), desc(detections.id))
+      .limit(MAX_DETECTIONS),
+    loadRuns(deps.db, runnerId),
+    loadShoes(deps.db, runnerId),
+  ]);
+  const byId = new Map(rows.map((d) => [d.id, d]));
+  const current = plan.reasons.flatMap((id) => byId.get(id) ?? []);
+  const currentIds = new Set(current.map((d) => d.id));
+  return {
+    runner,
+    units: runner.units,
+    plan,
+    today: toLocalDate(now, runner.timezone),
+    current,
+    recent: rows.filter((d) => !currentIds.has(d.id)).slice(0, RECENT_SHOWN),
+    byId,
+    all: rows,
+    runNames: new Map(runs.map((r) => [r.id, r.name])),
+    context: loadContext(runs, now, runner.timezone),
+    shoes: [...shoes].sort((a, b) => b.distanceM - a.distanceM),
+    calendarUrl: calendarFeedUrl(deps.config, runnerId, now),
+  };
+}

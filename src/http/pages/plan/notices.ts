@@ -1,0 +1,35 @@
+import { PHYSIO_NOTE } from '../../../emails/format.js';
+import { html, type SafeHtml } from '../html.js';
+import { importProgress, isImporting } from '../import-progress.js';
+import type { RunnerRow } from '../load-runner.js';
+import { missingScopesNotice } from '../missing-scopes.js';
+
+/** See-a-physical-therapist advice (SPEC §1 journey 3), first thing on the page when it applies. */
+export function physioNotice(seePhysio: boolean): SafeHtml {
+  if (!seePhysio) return html``;
+  return html`<section class="card notice-warn" aria-labelledby="physio-title">
+<h2 id="physio-title">See a physical therapist</h2>
+<p>${PHYSIO_NOTE}</p>
+</section>`;
+}
+
+/** Why alerts may not reach the runner, and the one place to fix it. */
+function emailNotice(runner: RunnerRow): SafeHtml {
+  if (!runner.email || !runner.emailVerifiedAt) {
+    return html`<p class="card notice">Email alerts start once you confirm an address. <a href="/onboarding">Add your email address</a></p>`;
+  }
+  if (runner.unsubscribedAt || runner.emailSuppressedAt) {
+    return html`<p class="card notice">RampGuard is not emailing you (you unsubscribed, or the address bounced). Changes still show here. <a href="/settings">Change your email address</a></p>`;
+  }
+  if (!runner.alertsEnabled) {
+    return html`<p class="card notice">Email alerts are off; changes show here only. <a href="/settings">Turn them on</a></p>`;
+  }
+  return html``;
+}
+
+/** Account notices above the plan: email status, history import, missing permissions. */
+export function runnerNotices(runner: RunnerRow): SafeHtml {
+  return html`${emailNotice(runner)}
+${isImporting(runner) || runner.backfillStatus === 'failed' ? html`<div class="card">${importProgress(runner, '/plan')}</div>` : ''}
+${missingScopesNotice(runner.scopes)}`;
+}

@@ -1,0 +1,68 @@
+import { eq } from 'drizzle-orm';
+import type { RequestHandler } from 'express';
+import type { AppDeps } from '../../../app/deps.js';
+import { runners } from '../../../db/schema/index.js';
+import { submitEmail } from '../email-form.js';
+import { html } from '../html.js';
+import { sendPrivatePage } from '../layout.js';
+import { loadRunner } from '../load-runner.js';
+import { formField, pageForm, pageRunnerId, siteOf } from '../page-session.js';
+import { renderSettings } from './settings-page.js';
+
+function badChoice(deps: AppDeps): RequestHandler {
+  return (req, res) =>
+    sendPrivatePage(res, 400, {
+      title: 'Choose one of the options',
+      ...siteOf(deps, req),
+      body: html`<p>That choice is not one RampGuard offers. <a href="/settings">Back to settings</a></p>`,
+    });
+}
+
+/** `POST /settings/units`: km or miles for the plan page and emails (same column as `PATCH /api/me/settings`). */
+export function updateUnits(deps: AppDeps): RequestHandler[] {
+  const handle: RequestHandler = async (req, res, next) => {
+    const value = formField(req, 'units');
+    if (value !== 'metric' && value !== 'imperial') return badChoice(deps)(req, res, next);
+    await deps.db
+      .update(runners)
+      .set({ units: value, updatedAt: deps.clock.now() })
+      .where(eq(runners.id, pageRunnerId(req)));
+    res.redirect(303, '/settings?saved=units');
+  };
+  return [...pageForm(deps), handle];
+}
+
+/**
+ * `POST /settings/alerts`: on or off. Turning alerts on here is an explicit
+ * opt-in, so it also lifts an earlier one-click unsubscribe.
+ */
+export function updateAlerts(deps: AppDeps): RequestHandler[] {
+  const handle: RequestHandler = async (req, res, next) => {
+    const value = formField(req, 'alerts');
+    if (value !== 'on' && value !== 'off') return badChoice(deps)(req, res, next);
+    const on = value === 'on';
+    await deps.db
+      .update(runners)
+      .set({ alertsEnabled: on, ...(on ? { unsubscribedAt: null } : {}), updatedAt: deps.clock.now() })
+      .where(eq(runners.id, pageRunnerId(req)));
+    res.redirect(303, '/settings?saved=alerts');
+  };
+  return [...pageForm(deps), handle];
+}
+
+/** `POST /settings/email`: the same use case as `PUT /api/me/email` (re-verification included). */
+export function updateEmail(deps: AppDeps): RequestHandler[] {
+  const handle: RequestHandler = async (req, res) => {
+    const result = await submitEmail(deps, req);
+    if (result.ok) {
+      return void res.redirect(
+        303,
+        result.status === 'already-verified' ? '/settings' : '/settings?saved=email',
+      );
+    }
+    const runner = await loadRunner(deps.db, pageRunnerId(req));
+    if (!runner) return void res.redirect(303, '/');
+    renderSettings(deps, req, res, runner, { value: result.value, error: result.error });
+  };
+  return [...pageForm(deps), handle];
+}

@@ -1,0 +1,441 @@
+import { eq, type SQL, sql } from 'drizzle-orm';
+import { Redis } from 'ioredis';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APP_TABLES, RUNNER_TABLES } from '../../src/app/runner-tables.js';
+import { runners, webhookInbox } from '../../src/db/schema/index.js';
+import type { Running } from '../../src/server.js';
+import type { Clock } from '../../src/shared/clock.js';
+import {
+  createSimControl,
+  DEFAULT_APPLICATION,
+  type SimControl,
+  type StartedSimulator,
+  startSimulator,
+} from '../../src/sim/index.js';
+import { startTestApp, testEnv } from '../helpers/app.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+
+// ---------------------------------------------------------------------------
+// Harness (kept in this file: test helpers outside test/helpers are not shared
+// between integration files). Real simulator, real Postgres, real Redis.
+
+type Harness = {
+  sim: StartedSimulator;
+  simControl: SimControl;
+  database: TestDatabase;
+  app: Running;
+  publicUrl: string;
+};
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+async function startHarness(
+  env: NodeJS.ProcessEnv = {},
+  options: { clock?: Clock; database?: TestDatabase } = {},
+): Promise<Harness> {
+  const sim = await startSimulator({ port: 0 });
+  const database = options.database ?? (await createTestDatabase());
+  const publicUrl = env.PUBLIC_URL ?? 'http://localhost:3999';
+  const app = await startTestApp(
+    testEnv({
+      DATABASE_URL: database.url,
+      REDIS_URL,
+      ROLE: 'web',
+      PUBLIC_URL: publicUrl,
+      // One proxy hop, so each simulated browser can have its own client ip (X-Forwarded-For)
+      // and many sign-ins in one file stay under the per-ip /auth limit.
+      TRUST_PROXY_HOPS: '1',
+      STRAVA_API_URL: sim.apiUrl,
+      STRAVA_OAUTH_URL: sim.oauthUrl,
+      STRAVA_CLIENT_ID: DEFAULT_APPLICATION.clientId,
+      STRAVA_CLIENT_SECRET: DEFAULT_APPLICATION.clientSecret,
+      ...env,
+    }),
+    options.clock ? { clock: options.clock } : {},
+  );
+  return { sim, simControl: createSimControl(sim.url), database, app, publicUrl };
+}
+
+async function stopHarness(h: Harness | undefined, dropDatabase = true): Promise<void> {
+  if (!h) return;
+  await h.app.stop();
+  await deleteQueueKeys(h.app.deps.config.queuePrefix);
+  await h.sim.close();
+  if (dropDatabase) await h.database.drop();
+}
+
+async function deleteQueueKeys(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  redis.disconnect();
+}
+
+/** A browser's cookies, enough for these flows (no domain or path matching: one host). */
+class CookieJar {
+  readonly cookies = new Map<string, string>();
+  update(res: { headers: Record<string, unknown> }): this {
+    const header = res.headers['set-cookie'];
+    for (const line of Array.isArray(header) ? (header as string[]) : []) {
+      const [pair = ''] = line.split(';');
+      const eq = pair.indexOf('=');
+      const name = pair.slice(0, eq).trim();
+      const value = pair.slice(eq + 1).trim();
+      const expired = /max-age=0/i.test(line) || /expires=Thu, 01 Jan 1970/i.test(line);
+      if (expired || value === '') this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    return this;
+  }
+  header(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+}
+
+function setCookieLine(res: { headers: Record<string, unknown> }, name: string): string | undefined {
+  const header = res.headers['set-cookie'];
+  return (Array.isArray(header) ? (header as string[]) : []).find((l) => l.startsWith(`${name}=`));
+}
+
+type ConnectOptions = {
+  jar?: CookieJar;
+  athleteId?: string;
+  firstname?: string;
+  grantedScopes?: string[];
+  deny?: boolean;
+  /** Runs between the consent and the callback (e.g. advance the clock). */
+  beforeCallback?: () => void | Promise<void>;
+  /** The Cookie header the callback is sent with; default: the jar's (the same browser). */
+  callbackCookie?: (jar: CookieJar) => string;
+};
+
+type BrowserConnect = {
+  jar: CookieJar;
+  start: request.Response;
+  callback: request.Response;
+  callbackPath: string;
+};
+
+/**
+ * Plays the browser: GET /auth/strava, the simulator's consent page (GET, then
+ * its form POST), then our callback with the cookies the browser holds.
+ */
+let browsers = 0;
+
+async function connectBrowser(h: Harness, options: ConnectOptions = {}): Promise<BrowserConnect> {
+  const jar = options.jar ?? new CookieJar();
+  browsers += 1;
+  const ip = `10.1.${browsers >> 8}.${browsers & 255}`;
+  const start = await request(h.app.url)
+    .get('/auth/strava')
+    .set('Cookie', jar.header())
+    .set('X-Forwarded-For', ip)
+    .expect(302);
+  jar.update(start);
+  const authorize = new URL(start.headers.location as string);
+  const page = await fetch(authorize, { redirect: 'manual' });
+  expect(page.status).toBe(200);
+  expect(await page.text()).toContain('<form method="post">');
+  const params = authorize.searchParams;
+  const consent = await h.simControl.authorize({
+    clientId: params.get('client_id') ?? '',
+    redirectUri: params.get('redirect_uri') ?? '',
+    scopes: (params.get('scope') ?? '').split(','),
+    grantedScopes: options.grantedScopes,
+    athleteId: options.athleteId,
+    newAthleteFirstname: options.firstname ?? 'Ada',
+    state: params.get('state') ?? '',
+    deny: options.deny,
+  });
+  const back = new URL(consent.location);
+  expect(back.origin).toBe(new URL(h.publicUrl).origin);
+  await options.beforeCallback?.();
+  const callbackPath = `${back.pathname}${back.search}`;
+  const cookie = options.callbackCookie ? options.callbackCookie(jar) : jar.header();
+  const callback = await request(h.app.url)
+    .get(callbackPath)
+    .set('Cookie', cookie)
+    .set('X-Forwarded-For', ip);
+  jar.update(callback);
+  return { jar, start, callback, callbackPath };
+}
+
+/** Connects a runner and returns their ids and signed-in cookie jar. */
+async function connectRunnerViaBrowser(h: Harness, options: ConnectOptions = {}) {
+  const flow = await connectBrowser(h, options);
+  expect(flow.callback.status).toBe(303);
+  const me = await request(h.app.url).get('/api/me').set('Cookie', flow.jar.header()).expect(200);
+  const [row] = await h.app.deps.db
+    .select({ id: runners.id })
+    .from(runners)
+    .where(eq(runners.athleteId, me.body.athleteId as string));
+  return { ...flow, athleteId: me.body.athleteId as string, runnerId: row!.id };
+}
+
+/** Rows of a raw query (node-postgres and PGlite both answer `{ rows }`). */
+async function queryRows<T>(h: Harness, query: SQL): Promise<T[]> {
+  return ((await h.app.deps.db.execute(query)) as unknown as { rows: T[] }).rows;
+}
+
+type Runner = { runnerId: string; athleteId: string; cookie: string };
+
+async function publicTables(h: Harness): Promise<string[]> {
+  const rows = await queryRows<{ table_name: string }>(
+    h,
+    sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`,
+  );
+  return rows.map((r) => r.table_name);
+}
+
+/**
+ * Rows anywhere in the schema that mention the runner: any row whose text
+ * contains the runner id, and any row whose athlete_id / owner_id column is
+ * the athlete. Walks information_schema, not a hand-written list.
+ */
+async function rowsMentioning(h: Harness, runner: { runnerId: string; athleteId: string }) {
+  const found: Record<string, number> = {};
+  const athleteColumns = await queryRows<{ table_name: string; column_name: string }>(
+    h,
+    sql`select table_name, column_name from information_schema.columns
+        where table_schema = 'public' and column_name in ('athlete_id', 'owner_id')`,
+  );
+  for (const table of await publicTables(h)) {
+    const byId = await queryRows<{ n: number }>(
+      h,
+      sql`select count(*)::int as n from ${sql.identifier(table)} t where t::text like ${`%${runner.runnerId}%`}`,
+    );
+    let n = byId[0]!.n;
+    for (const c of athleteColumns.filter((c) => c.table_name === table)) {
+      const byAthlete = await queryRows<{ n: number }>(
+        h,
+        sql`select count(*)::int as n from ${sql.identifier(table)} where ${sql.identifier(c.column_name)} = ${runner.athleteId}`,
+      );
+      n += byAthlete[0]!.n;
+    }
+    if (n > 0) found[table] = n;
+  }
+  return found;
+}
+
+/** Gives the runner a row in every runner table (webhook inbox rows are written as intake would). */
+async function fillEveryTable(h: Harness, runner: Runner, tag: string): Promise<void> {
+  await request(h.app.url)
+    .put('/api/me/email')
+    .set('Cookie', runner.cookie)
+    .send({ email: `${tag}@example.test` })
+    .expect(202);
+  await request(h.app.url)
+    .post('/api/checkins')
+    .set('Cookie', runner.cookie)
+    .send({ feeling: 'fine' })
+    .expect(201);
+  const event = {
+    objectType: 'activity',
+    aspectType: 'create',
+    ownerId: runner.athleteId,
+    subscriptionId: '1',
+    eventTime: new Date(),
+    updates: {},
+  };
+  await h.app.deps.db.insert(webhookInbox).values([
+    { ...event, eventKey: `ev-${tag}-linked`, runnerId: runner.runnerId, objectId: '1' },
+    // An event recorded before it could be linked to the runner: found by owner id.
+    { ...event, eventKey: `ev-${tag}-unlinked`, runnerId: null, objectId: '2' },
+  ]);
+}
+
+async function seedHistory(h: Harness, firstname: string): Promise<string> {
+  const athlete = await h.simControl.createAthlete({ firstname, timezone: 'America/New_York' });
+  const shoe = await h.simControl.createShoe(athlete.id, { name: 'Daily trainer', distance: 50_000 });
+  const now = Date.now();
+  const activities = Array.from({ length: 30 }, (_, i) => ({
+    athleteId: athlete.id,
+    sport_type: 'Run',
+    distance: i === 29 ? 21_000 : 6_000,
+    moving_time: i === 29 ? 7_000 : 2_000,
+    start_date: new Date(now - (60 - i * 2) * DAY).toISOString(),
+    timezone: 'America/New_York',
+    gear_id: shoe.id,
+  }));
+  await h.simControl.createActivities({ activities });
+  return athlete.id;
+}
+
+async function waitForBackfill(h: Harness, runner: Runner): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const me = await request(h.app.url).get('/api/me').set('Cookie', runner.cookie).expect(200);
+    if (me.body.backfill.status === 'done') return;
+    if (Date.now() > deadline) throw new Error('backfill did not finish');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+const DAY = 24 * 3_600_000;
+
+describe('the account: export everything, disconnect deletes everything', () => {
+  let h: Harness;
+  const people: Record<'a' | 'b' | 'c' | 'd', Runner> = {} as Record<'a' | 'b' | 'c' | 'd', Runner>;
+
+  async function connect(key: 'a' | 'b' | 'c' | 'd', firstname: string) {
+    const athleteId = await seedHistory(h, firstname);
+    const flow = await connectRunnerViaBrowser(h, { athleteId });
+    people[key] = { runnerId: flow.runnerId, athleteId: flow.athleteId, cookie: flow.jar.header() };
+  }
+
+  beforeAll(async () => {
+    h = await startHarness({ ROLE: 'all' });
+    await connect('a', 'Ada');
+    await connect('b', 'Bea');
+    await connect('c', 'Cid');
+    await connect('d', 'Dot');
+    for (const key of ['a', 'b', 'c', 'd'] as const) {
+      await waitForBackfill(h, people[key]);
+      await fillEveryTable(h, people[key], key);
+    }
+  }, 120_000);
+  afterAll(async () => {
+    await stopHarness(h);
+  });
+
+  it('Every table in the schema is classified: about a runner (exported, deleted) or not', async () => {
+    const tables = await publicTables(h);
+    const classified = [...RUNNER_TABLES.map((t) => t.name), ...Object.keys(APP_TABLES)].sort();
+    expect(tables).toEqual(classified);
+    // Any table with a runner_id column (or a foreign key to runners) must be a runner table.
+    const linked = await queryRows<{ table_name: string }>(
+      h,
+      sql`select distinct c.table_name from information_schema.columns c
+          where c.table_schema = 'public' and c.column_name = 'runner_id'
+          union
+          select distinct tc.table_name from information_schema.table_constraints tc
+          join information_schema.constraint_column_usage ccu on ccu.constraint_name = tc.constraint_name
+          where tc.constraint_type = 'FOREIGN KEY' and ccu.table_name = 'runners'`,
+    );
+    const runnerTables = new Set(RUNNER_TABLES.map((t) => t.name));
+    for (const { table_name } of linked) expect(runnerTables.has(table_name)).toBe(true);
+  });
+
+  it('GET /account/export: every runner table, every row of A, no secrets, nothing of B', async () => {
+    const a = people.a;
+    const res = await request(h.app.url).get('/account/export').set('Cookie', a.cookie).expect(200);
+    expect(res.headers['content-disposition']).toBe('attachment; filename="rampguard-export.json"');
+    expect(res.headers['content-type']).toMatch(/application\/json/);
+    const data = JSON.parse(res.text) as { tables: Record<string, Record<string, unknown>[]> };
+    expect(Object.keys(data.tables).sort()).toEqual(RUNNER_TABLES.map((t) => t.name).sort());
+    const ref = { id: a.runnerId, athleteId: a.athleteId, scopes: '' };
+    for (const entry of RUNNER_TABLES) {
+      const rows = await h.app.deps.db.select().from(entry.table).where(entry.where(ref));
+      // The test data gives A rows in every runner table, so an empty export would show here.
+      expect(rows.length, entry.name).toBeGreaterThan(0);
+      expect(data.tables[entry.name], entry.name).toHaveLength(rows.length);
+    }
+    expect(data.tables.strava_tokens).toEqual([
+      { scopes: ['read', 'activity:read_all', 'profile:read_all'], expiresAt: expect.any(String) },
+    ]);
+    expect(Object.keys(data.tables.sessions![0]!).sort()).toEqual(['createdAt', 'expiresAt', 'lastSeenAt']);
+    expect(data.tables.webhook_inbox).toHaveLength(2);
+    expect(data.tables.runners![0]).toMatchObject({
+      id: a.runnerId,
+      athleteId: a.athleteId,
+      email: 'a@example.test',
+    });
+
+    const state = h.sim.simulator.state;
+    for (const secret of [...state.accessTokens.keys(), ...state.refreshTokens.keys()]) {
+      expect(res.text).not.toContain(secret);
+    }
+    expect(res.text).not.toMatch(/v1:[0-9a-f]{8}:/);
+    expect(res.text).not.toContain(people.b.runnerId);
+    expect(res.text).not.toContain(`"${people.b.athleteId}"`);
+    expect(res.text).not.toContain('b@example.test');
+  });
+
+  it('GET /account/export without a session is a 401 JSON error', async () => {
+    const res = await request(h.app.url).get('/account/export').expect(401);
+    expect(res.body.error.code).toBe('unauthenticated');
+  });
+
+  it('POST /account/disconnect refuses cross-site requests (CSRF) and changes nothing', async () => {
+    const a = people.a;
+    const attempts: Record<string, string>[] = [
+      { Origin: 'https://evil.example' },
+      { Origin: 'null' },
+      { Origin: 'https://evil.example', 'Sec-Fetch-Site': 'same-origin' },
+      { 'Sec-Fetch-Site': 'cross-site' },
+      {},
+    ];
+    for (const headers of attempts) {
+      await request(h.app.url).post('/account/disconnect').set('Cookie', a.cookie).set(headers).expect(403);
+    }
+    await request(h.app.url).get('/api/me').set('Cookie', a.cookie).expect(200);
+    expect(Object.keys(await rowsMentioning(h, a)).length).toBeGreaterThan(5);
+  });
+
+  it('POST /account/disconnect: deauthorizes at Strava and leaves no row about A in any table, B untouched', async () => {
+    const { a, b } = people;
+    const bBefore = await rowsMentioning(h, b);
+    await h.simControl.clearRequests();
+    const res = await request(h.app.url)
+      .post('/account/disconnect')
+      .set('Cookie', a.cookie)
+      .set('Origin', new URL(h.publicUrl).origin)
+      .type('form')
+      // A hostile form naming B: the session decides whose data goes, never the body.
+      .send({ runnerId: b.runnerId, athleteId: b.athleteId })
+      .expect(303);
+    expect(res.headers.location).toBe('/?disconnected=1');
+    expect(setCookieLine(res, 'rg_session')).toMatch(/Expires=Thu, 01 Jan 1970/);
+
+    const deauth = await h.simControl.listRequests('/oauth/deauthorize');
+    expect(deauth.map((r) => r.status)).toEqual([200]);
+    const simAthlete = await h.simControl.getAthlete(a.athleteId);
+    expect(simAthlete.authorizations).toEqual([]);
+
+    expect(await rowsMentioning(h, a)).toEqual({});
+    expect(await rowsMentioning(h, b)).toEqual(bBefore);
+    await request(h.app.url).get('/api/me').set('Cookie', a.cookie).expect(401);
+    await request(h.app.url).get('/account/export').set('Cookie', a.cookie).expect(401);
+    await request(h.app.url).get('/api/me').set('Cookie', b.cookie).expect(200);
+  });
+
+  it('When Strava is unreachable, disconnect still deletes everything locally', async () => {
+    const c = people.c;
+    const fault = await h.simControl.addFault({ path: '/oauth/deauthorize', errorRate: 1, errorStatus: 503 });
+    try {
+      await request(h.app.url)
+        .post('/account/disconnect')
+        .set('Cookie', c.cookie)
+        .set('Sec-Fetch-Site', 'same-origin')
+        .expect(303);
+    } finally {
+      await h.simControl.removeFault(fault.id);
+    }
+    expect(await rowsMentioning(h, c)).toEqual({});
+  });
+
+  it('When the runner already revoked access on Strava, disconnect still deletes everything', async () => {
+    const d = people.d;
+    await h.simControl.revokeAccess(d.athleteId);
+    await request(h.app.url)
+      .post('/account/disconnect')
+      .set('Cookie', d.cookie)
+      .set('Origin', new URL(h.publicUrl).origin)
+      .expect(303);
+    expect(await rowsMentioning(h, d)).toEqual({});
+  });
+
+  it('POST /account/disconnect without a session is refused', async () => {
+    const res = await request(h.app.url)
+      .post('/account/disconnect')
+      .set('Origin', new URL(h.publicUrl).origin)
+      .expect(401);
+    expect(res.body.error.code).toBe('unauthenticated');
+  });
+});
