@@ -69,7 +69,9 @@ function openPostgres(url: string, { logger, poolSize }: DatabaseOptions): Datab
   // A checked-out client (e.g. inside an open transaction) that loses its connection
   // emits on itself, not on the pool: without this listener Node would crash.
   pool.on('connect', (client) => {
-    client.on('error', (err) => logger.warn({ err: { message: err.message } }, 'postgres client connection lost'));
+    client.on('error', (err) =>
+      logger.warn({ err: { message: err.message } }, 'postgres client connection lost'),
+    );
   });
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   return {

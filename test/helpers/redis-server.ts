@@ -40,7 +40,22 @@ export async function startRedisServer(port?: number) {
   const start = async () => {
     child = spawn(
       'redis-server',
-      ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'everysec', '--maxmemory-policy', 'noeviction', '--dir', dir],
+      [
+        '--port',
+        String(chosen),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'everysec',
+        '--maxmemory-policy',
+        'noeviction',
+        '--dir',
+        dir,
+      ],
       { stdio: 'ignore' },
     );
     await waitForPort(chosen);

@@ -23,7 +23,10 @@ describe('analyzeRunner', () => {
     ctx = await createTestContext();
     ({ runnerId, athleteId } = await connectRunner(ctx, { firstname: 'Grace' }));
     // Connected three days ago: the history before that never alerts.
-    await ctx.deps.db.update(runners).set({ connectedAt: new Date(now - 3 * DAY) }).where(eq(runners.id, runnerId));
+    await ctx.deps.db
+      .update(runners)
+      .set({ connectedAt: new Date(now - 3 * DAY) })
+      .where(eq(runners.id, runnerId));
     shoeA = (await ctx.simControl.createShoe(athleteId, { name: 'Daily trainer', distance: 300_000 })).id;
     // Eight weeks of steady 8 km runs every other day in shoe A.
     const history = Array.from({ length: 28 }, (_, i) => ({
@@ -79,7 +82,9 @@ describe('analyzeRunner', () => {
     expect(result).toMatchObject({ outcome: 'done', runs: 29, planChanged: true });
     if (result.outcome !== 'done') throw new Error('unreachable');
     expect(result.outboxIds).toHaveLength(1);
-    const kinds = (await ctx.deps.db.select().from(detections).where(eq(detections.runnerId, runnerId))).map((d) => d.kind);
+    const kinds = (await ctx.deps.db.select().from(detections).where(eq(detections.runnerId, runnerId))).map(
+      (d) => d.kind,
+    );
     expect(kinds).toEqual(expect.arrayContaining(['session_spike', 'gear_change']));
     const [alert] = await ctx.deps.db.select().from(emailOutbox).where(eq(emailOutbox.runnerId, runnerId));
     expect(alert?.template).toBe('alert');
@@ -106,7 +111,10 @@ describe('analyzeRunner', () => {
   it('writes nothing when a newer analysis has already committed', async () => {
     const future = new Date(Date.now() + 60_000);
     await ctx.deps.db.update(runners).set({ lastAnalyzedAt: future }).where(eq(runners.id, runnerId));
-    expect(await analyzeRunner(ctx.deps, runnerId)).toEqual({ outcome: 'skipped', reason: 'a newer analysis already committed' });
+    expect(await analyzeRunner(ctx.deps, runnerId)).toEqual({
+      outcome: 'skipped',
+      reason: 'a newer analysis already committed',
+    });
     await ctx.deps.db.update(runners).set({ lastAnalyzedAt: null }).where(eq(runners.id, runnerId));
   });
 });

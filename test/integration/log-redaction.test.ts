@@ -12,7 +12,9 @@ describe('logs', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    app = await startTestApp(testEnv({ DATABASE_URL: database.url, ROLE: 'web' }), { logger: capture.logger });
+    app = await startTestApp(testEnv({ DATABASE_URL: database.url, ROLE: 'web' }), {
+      logger: capture.logger,
+    });
   });
   afterAll(async () => {
     await app?.stop();
@@ -27,7 +29,10 @@ describe('logs', () => {
       .set('Cookie', `rg_session=${secrets[2]}`);
     await request(app.url).get(`/plan.ics?token=${secrets[4]}`);
     await request(app.url).get('/api/me').set('Authorization', `Bearer ${secrets[0]}`);
-    app.deps.logger.info({ access_token: secrets[0], nested: { refresh_token: secrets[0], code: secrets[1] } }, 'direct');
+    app.deps.logger.info(
+      { access_token: secrets[0], nested: { refresh_token: secrets[0], code: secrets[1] } },
+      'direct',
+    );
     await new Promise((r) => setTimeout(r, 50));
     const text = capture.text();
     expect(text).toContain('/auth/strava/callback?code=%5Bredacted%5D');

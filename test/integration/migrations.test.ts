@@ -13,17 +13,26 @@ type Column = {
 };
 
 async function describeSchema(database: Database) {
-  const columns = await selectRows<Column>(database.db, sql`
+  const columns = await selectRows<Column>(
+    database.db,
+    sql`
     select table_name, column_name, data_type, is_nullable, column_default
     from information_schema.columns where table_schema = 'public'
-    order by table_name, column_name`);
+    order by table_name, column_name`,
+  );
   // Newer Postgres (PGlite) also lists NOT NULL as constraints of type 'n': compare the rest.
-  const constraints = await selectRows(database.db, sql`
+  const constraints = await selectRows(
+    database.db,
+    sql`
     select conrelid::regclass::text as table_name, conname, contype, pg_get_constraintdef(oid) as def
     from pg_constraint where connamespace = 'public'::regnamespace and contype in ('p', 'f', 'u', 'c')
-    order by 1, 2`);
-  const indexes = await selectRows(database.db, sql`
-    select tablename, indexname, indexdef from pg_indexes where schemaname = 'public' order by 1, 2`);
+    order by 1, 2`,
+  );
+  const indexes = await selectRows(
+    database.db,
+    sql`
+    select tablename, indexname, indexdef from pg_indexes where schemaname = 'public' order by 1, 2`,
+  );
   return { columns, constraints, indexes };
 }
 
@@ -62,7 +71,10 @@ describe('migrations', () => {
   it('are idempotent: applying twice changes nothing', async () => {
     const db = postgres ?? (await createTestDatabase());
     await migrateDatabase(db);
-    const [applied] = await selectRows<{ n: number }>(db.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+    const [applied] = await selectRows<{ n: number }>(
+      db.db,
+      sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
+    );
     expect(applied?.n).toBeGreaterThan(0);
   });
 });

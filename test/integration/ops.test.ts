@@ -30,7 +30,14 @@ describe('operations endpoints', () => {
     pgProxy = await startTcpProxy(5432);
     const url = new URL(database.url);
     url.port = String(pgProxy.port);
-    app = await startTestApp(testEnv({ DATABASE_URL: url.toString(), REDIS_URL: redis.url, ROLE: 'all', ADMIN_PASSWORD: 'correct horse battery' }));
+    app = await startTestApp(
+      testEnv({
+        DATABASE_URL: url.toString(),
+        REDIS_URL: redis.url,
+        ROLE: 'all',
+        ADMIN_PASSWORD: 'correct horse battery',
+      }),
+    );
   });
   afterAll(async () => {
     await app?.stop();

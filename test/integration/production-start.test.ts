@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, symlinkSync, cpSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +23,9 @@ describe('the production image start command', () => {
     database = await createTestDatabase();
     redis = await startRedisServer();
     imageDir = mkdtempSync(path.join(os.tmpdir(), 'rg-image-'));
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', path.join(imageDir, 'dist')], { stdio: 'inherit' });
+    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', path.join(imageDir, 'dist')], {
+      stdio: 'inherit',
+    });
     cpSync('migrations', path.join(imageDir, 'migrations'), { recursive: true });
     cpSync('package.json', path.join(imageDir, 'package.json'));
     symlinkSync(path.resolve('node_modules'), path.join(imageDir, 'node_modules'));
@@ -53,7 +55,10 @@ describe('the production image start command', () => {
       STRAVA_CLIENT_SECRET: 'prod-like-secret',
       LOG_LEVEL: 'info',
     });
-    const child = spawn(process.execPath, ['dist/main.js'], { cwd: imageDir, env: { PATH: process.env.PATH, ...env } });
+    const child = spawn(process.execPath, ['dist/main.js'], {
+      cwd: imageDir,
+      env: { PATH: process.env.PATH, ...env },
+    });
     let output = '';
     child.stdout.on('data', (d) => {
       output += d;
@@ -65,7 +70,10 @@ describe('the production image start command', () => {
     try {
       let ok = false;
       for (let i = 0; i < 100 && !ok; i++) {
-        ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+        ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        );
         if (!ok) await new Promise((r) => setTimeout(r, 200));
       }
       expect(ok, output).toBe(true);

@@ -29,7 +29,14 @@ describe('loadConfig', () => {
     });
     const names = problems.map((p) => p.split(':')[0]);
     expect(names).toEqual(
-      expect.arrayContaining(['PORT', 'REDIS_URL', 'ROLE', 'WINDOW_DAYS', 'STRAVA_CACHE_DAYS', 'TOKEN_ENCRYPTION_KEY']),
+      expect.arrayContaining([
+        'PORT',
+        'REDIS_URL',
+        'ROLE',
+        'WINDOW_DAYS',
+        'STRAVA_CACHE_DAYS',
+        'TOKEN_ENCRYPTION_KEY',
+      ]),
     );
     expect(problems.length).toBeGreaterThanOrEqual(6);
   });
@@ -44,7 +51,11 @@ describe('loadConfig', () => {
     expect(config.sandbox).toBe(true);
     expect(config.strava.apiUrl).toBe('http://localhost:3000/sim/api/v3');
     expect(config.strava.oauthUrl).toBe('http://localhost:3000/sim/oauth');
-    expect(config.generatedSecrets).toEqual(['TOKEN_ENCRYPTION_KEY', 'STRAVA_VERIFY_TOKEN', 'SESSION_SECRET']);
+    expect(config.generatedSecrets).toEqual([
+      'TOKEN_ENCRYPTION_KEY',
+      'STRAVA_VERIFY_TOKEN',
+      'SESSION_SECRET',
+    ]);
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -61,7 +72,13 @@ describe('loadConfig', () => {
     const problems = problemsOf({ NODE_ENV: 'production', DATA_DIR: tmp() });
     const names = problems.map((p) => p.split(':')[0]);
     expect(names).toEqual(
-      expect.arrayContaining(['TOKEN_ENCRYPTION_KEY', 'SESSION_SECRET', 'STRAVA_VERIFY_TOKEN', 'PUBLIC_URL', 'STRAVA_CLIENT_ID']),
+      expect.arrayContaining([
+        'TOKEN_ENCRYPTION_KEY',
+        'SESSION_SECRET',
+        'STRAVA_VERIFY_TOKEN',
+        'PUBLIC_URL',
+        'STRAVA_CLIENT_ID',
+      ]),
     );
   });
 

@@ -1,8 +1,14 @@
-import { insertPlanVersion, loadCheckIns, loadCurrentPlan, loadPlanHistory, updateCurrentPlanState } from '../../db/repositories/plans.js';
-import type { StoredDetection } from '../../db/repositories/detections.js';
 import type { DbOrTx } from '../../db/client.js';
-import { nextPlan, taperSuggestionDue } from '../../domain/plan.js';
+import type { StoredDetection } from '../../db/repositories/detections.js';
+import {
+  insertPlanVersion,
+  loadCheckIns,
+  loadCurrentPlan,
+  loadPlanHistory,
+  updateCurrentPlanState,
+} from '../../db/repositories/plans.js';
 import type { PlanChange, PlanState } from '../../domain/plan/types.js';
+import { nextPlan, taperSuggestionDue } from '../../domain/plan.js';
 import { alertEmail, type PlannedEmail, taperEmail } from './plan-emails.js';
 
 export type PlanAdvance = { plan: PlanState; change: PlanChange | null; emails: PlannedEmail[] };
@@ -22,7 +28,12 @@ export async function advancePlan(
 ): Promise<PlanAdvance> {
   const current = await loadCurrentPlan(tx, runnerId);
   const checkIns = await loadCheckIns(tx, runnerId);
-  const planTriggers = triggers.map((d) => ({ id: d.id, kind: d.kind, severity: d.severity, occurredAt: d.occurredAt }));
+  const planTriggers = triggers.map((d) => ({
+    id: d.id,
+    kind: d.kind,
+    severity: d.severity,
+    occurredAt: d.occurredAt,
+  }));
   const { plan, change } = nextPlan({ current, detections: planTriggers, checkIns, asOf, timeZone });
   if (!change) {
     if (current) await updateCurrentPlanState(tx, runnerId, plan);
@@ -36,7 +47,16 @@ export async function advancePlan(
   const emails: PlannedEmail[] = [];
   if (change.alert) {
     const reasons = new Set(change.reasons);
-    emails.push(alertEmail(runnerId, change, plan, history, triggers.filter((t) => reasons.has(t.id)), timeZone));
+    emails.push(
+      alertEmail(
+        runnerId,
+        change,
+        plan,
+        history,
+        triggers.filter((t) => reasons.has(t.id)),
+        timeZone,
+      ),
+    );
   } else if (change.kind === 'tapered' || change.kind === 'maintenance') {
     emails.push(taperEmail(runnerId, plan, history, timeZone));
   }

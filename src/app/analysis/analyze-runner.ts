@@ -1,5 +1,9 @@
 import { eq, sql } from 'drizzle-orm';
-import { loadWeeklyDetections, recordDetections, type StoredDetection } from '../../db/repositories/detections.js';
+import {
+  loadWeeklyDetections,
+  recordDetections,
+  type StoredDetection,
+} from '../../db/repositories/detections.js';
 import { loadShoes, replaceRuns, upsertShoes } from '../../db/repositories/runs.js';
 import { runners } from '../../db/schema/index.js';
 import { detect } from '../../domain/detect.js';
@@ -68,7 +72,9 @@ export async function analyzeRunner(
     const advance = await advancePlan(tx, runnerId, triggers, readStartedAt, timeZone);
     const emails: PlannedEmail[] = [
       ...advance.emails,
-      ...changed.filter((d) => d.alertable && d.kind === 'shoe_mileage').map((d) => shoeMileageEmail(runnerId, d)),
+      ...changed
+        .filter((d) => d.alertable && d.kind === 'shoe_mileage')
+        .map((d) => shoeMileageEmail(runnerId, d)),
     ];
     const outboxIds = await insertOutboxRows(tx, runnerId, emails, readStartedAt);
 

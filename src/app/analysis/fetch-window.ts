@@ -1,5 +1,5 @@
-import type { Run, Shoe } from '../../domain/types.js';
 import { isRun } from '../../domain/runs.js';
+import type { Run, Shoe } from '../../domain/types.js';
 import type { StravaClient } from '../../integrations/strava/client.js';
 
 /** Shoes are re-read from Strava at most this often, unless a run wears one we have not cached. */
@@ -31,7 +31,7 @@ export async function fetchWindow(
   });
   const runs = activities.filter(isRun);
   const cached = new Map(cachedShoes.map((s) => [s.id, s]));
-  const worn = new Set(runs.map((r) => r.gearId).filter((g): g is string => g !== null && g.startsWith('g')));
+  const worn = new Set(runs.map((r) => r.gearId).filter((g): g is string => g?.startsWith('g') === true));
   const unknown = [...worn].filter((g) => !cached.has(g));
   const stale = cachedShoes.some((s) => now.getTime() - s.fetchedAt.getTime() > SHOE_REFRESH_MS);
   if (unknown.length === 0 && !stale && cachedShoes.length > 0) return { runs, shoes: null };

@@ -7,7 +7,12 @@ import type { PlannedEmail } from './plan-emails.js';
  * transaction (reliability.md D.27). Returns the ids of new rows (a replay
  * inserts none), for the caller to enqueue after commit.
  */
-export async function insertOutboxRows(tx: Tx, runnerId: string, emails: readonly PlannedEmail[], now: Date): Promise<number[]> {
+export async function insertOutboxRows(
+  tx: Tx,
+  runnerId: string,
+  emails: readonly PlannedEmail[],
+  now: Date,
+): Promise<number[]> {
   const ids: number[] = [];
   for (const email of emails) {
     const id = await queueEmail(tx, { runnerId, ...email, now });

@@ -1,7 +1,7 @@
-import type { PlanChange, PlanState } from '../../domain/plan/types.js';
-import { toPlanJson } from '../../domain/plan-view.js';
 import type { StoredDetection } from '../../db/repositories/detections.js';
+import type { PlanChange, PlanState } from '../../domain/plan/types.js';
 import type { PlanHistoryEntry } from '../../domain/plan-view.js';
+import { toPlanJson } from '../../domain/plan-view.js';
 
 /**
  * The outbox rows a plan change or a detection calls for. Payloads hold what
@@ -28,7 +28,12 @@ export function alertEmail(
     dedupeKey: `alert:${runnerId}:v${change.version}`,
     payload: {
       detectionIds: triggers.map((d) => d.id),
-      detections: triggers.map((d) => ({ kind: d.kind, severity: d.severity, message: d.message, metrics: d.metrics })),
+      detections: triggers.map((d) => ({
+        kind: d.kind,
+        severity: d.severity,
+        message: d.message,
+        metrics: d.metrics,
+      })),
       plan: toPlanJson(plan, history),
       timeZone,
     },
@@ -39,7 +44,12 @@ export function alertEmail(
  * A taper email: the announcement of a tapered plan, or (plan still daily after
  * 14 days) the suggestion to check in. One of each per plan version.
  */
-export function taperEmail(runnerId: string, plan: PlanState, history: readonly PlanHistoryEntry[], timeZone: string): PlannedEmail {
+export function taperEmail(
+  runnerId: string,
+  plan: PlanState,
+  history: readonly PlanHistoryEntry[],
+  timeZone: string,
+): PlannedEmail {
   const kind = plan.phase === 'daily' ? 'taper-suggest' : 'taper';
   return {
     template: 'taper',
@@ -54,7 +64,12 @@ export function shoeMileageEmail(runnerId: string, detection: StoredDetection): 
     dedupeKey: `shoe_mileage:${runnerId}:${detection.key}`,
     payload: {
       shoeName: String(detection.metrics.shoeName ?? ''),
-      detection: { kind: detection.kind, severity: detection.severity, message: detection.message, metrics: detection.metrics },
+      detection: {
+        kind: detection.kind,
+        severity: detection.severity,
+        message: detection.message,
+        metrics: detection.metrics,
+      },
     },
   };
 }

@@ -11,17 +11,23 @@ import { insertOutboxRows } from './insert-outbox-rows.js';
  * and is safe to run any number of times: `nextPlan` is idempotent at a given
  * time, and each version's email has a unique dedupe key.
  */
-export async function reviewDuePlans(deps: AppDeps, limit = 500): Promise<{ reviewed: number; outboxIds: number[] }> {
+export async function reviewDuePlans(
+  deps: AppDeps,
+  limit = 500,
+): Promise<{ reviewed: number; outboxIds: number[] }> {
   const now = deps.clock.now();
   // The newest version per runner, kept when its nextReview (ISO text in the state json) has passed.
-  const due = await selectRows<{ runner_id: string; timezone: string }>(deps.db, sql`
+  const due = await selectRows<{ runner_id: string; timezone: string }>(
+    deps.db,
+    sql`
     select runner_id, timezone from (
       select distinct on (pv.runner_id) pv.runner_id, r.timezone, (pv.state->>'nextReview')::timestamptz as next_review
       from ${planVersions} pv join ${runners} r on r.id = pv.runner_id and r.disconnected_at is null
       order by pv.runner_id, pv.version desc
     ) latest
     where next_review <= ${now}
-    limit ${limit}`);
+    limit ${limit}`,
+  );
   const outboxIds: number[] = [];
   for (const row of due) {
     const ids = await deps.db.transaction(async (tx) => {

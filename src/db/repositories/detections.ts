@@ -23,7 +23,15 @@ export async function recordDetections(
   const existing = await tx
     .select({ id: detections.id, key: detections.key, severity: detections.severity })
     .from(detections)
-    .where(and(eq(detections.runnerId, runnerId), inArray(detections.key, found.map((d) => d.key))));
+    .where(
+      and(
+        eq(detections.runnerId, runnerId),
+        inArray(
+          detections.key,
+          found.map((d) => d.key),
+        ),
+      ),
+    );
   const byKey = new Map(existing.map((e) => [e.key, e]));
   const changed: StoredDetection[] = [];
   for (const d of found) {
@@ -64,8 +72,15 @@ function rank(severity: Severity): number {
 /** Weekly detections stored earlier: they take part in the 6-day re-report rule. */
 export async function loadWeeklyDetections(db: DbOrTx, runnerId: string) {
   const rows = await db
-    .select({ key: detections.key, kind: detections.kind, severity: detections.severity, localDate: detections.localDate })
+    .select({
+      key: detections.key,
+      kind: detections.kind,
+      severity: detections.severity,
+      localDate: detections.localDate,
+    })
     .from(detections)
-    .where(and(eq(detections.runnerId, runnerId), inArray(detections.kind, ['weekly_ramp', 'intensity_ramp'])));
+    .where(
+      and(eq(detections.runnerId, runnerId), inArray(detections.kind, ['weekly_ramp', 'intensity_ramp'])),
+    );
   return rows.map((r) => ({ ...r, kind: r.kind as Detection['kind'], severity: r.severity as Severity }));
 }

@@ -1,6 +1,6 @@
 import { asc, desc, eq } from 'drizzle-orm';
-import { planStateFromJson, planStateToJson } from '../../domain/plan.js';
 import type { PlanState } from '../../domain/plan/types.js';
+import { planStateFromJson, planStateToJson } from '../../domain/plan.js';
 import type { CheckIn } from '../../domain/types.js';
 import type { DbOrTx } from '../client.js';
 import { checkIns, planVersions } from '../schema/index.js';

@@ -1,6 +1,6 @@
 import { and, eq, lt } from 'drizzle-orm';
-import type { Run, Shoe } from '../../domain/types.js';
 import { localDay } from '../../domain/runs.js';
+import type { Run, Shoe } from '../../domain/types.js';
 import type { DbOrTx } from '../client.js';
 import { runs, shoes } from '../schema/index.js';
 
@@ -43,7 +43,12 @@ export async function loadShoes(db: DbOrTx, runnerId: string): Promise<(Shoe & {
  * Replaces the runner's cached runs with what Strava returned for the window:
  * deleted and newly private runs disappear, late uploads appear (SPEC §4).
  */
-export async function replaceRuns(tx: DbOrTx, runnerId: string, window: readonly Run[], fetchedAt: Date): Promise<void> {
+export async function replaceRuns(
+  tx: DbOrTx,
+  runnerId: string,
+  window: readonly Run[],
+  fetchedAt: Date,
+): Promise<void> {
   await tx.delete(runs).where(eq(runs.runnerId, runnerId));
   if (window.length === 0) return;
   const rows = window.map((r) => ({
@@ -68,7 +73,12 @@ export async function replaceRuns(tx: DbOrTx, runnerId: string, window: readonly
   for (let i = 0; i < rows.length; i += 500) await tx.insert(runs).values(rows.slice(i, i + 500));
 }
 
-export async function upsertShoes(tx: DbOrTx, runnerId: string, list: readonly Shoe[], fetchedAt: Date): Promise<void> {
+export async function upsertShoes(
+  tx: DbOrTx,
+  runnerId: string,
+  list: readonly Shoe[],
+  fetchedAt: Date,
+): Promise<void> {
   for (const shoe of list) {
     const values = { name: shoe.name, distanceM: shoe.distanceM, retired: shoe.retired, fetchedAt };
     await tx
@@ -79,7 +89,10 @@ export async function upsertShoes(tx: DbOrTx, runnerId: string, list: readonly S
 }
 
 /** Strava's policy limits caching: drop cached rows fetched before `cutoff` (reliability.md G.43). */
-export async function purgeCachedStravaData(db: DbOrTx, cutoff: Date): Promise<{ runs: number; shoes: number }> {
+export async function purgeCachedStravaData(
+  db: DbOrTx,
+  cutoff: Date,
+): Promise<{ runs: number; shoes: number }> {
   const r = await db.delete(runs).where(lt(runs.fetchedAt, cutoff)).returning({ id: runs.activityId });
   const s = await db.delete(shoes).where(lt(shoes.fetchedAt, cutoff)).returning({ id: shoes.gearId });
   return { runs: r.length, shoes: s.length };

@@ -1,7 +1,7 @@
 import { analyzeRunner } from '../../app/analysis/analyze-runner.js';
 import { enqueueSendEmails } from '../../app/email/enqueue-send-email.js';
-import { StravaAuthError, StravaRateLimitError } from '../../integrations/strava/errors.js';
 import { deferForRateLimit } from '../../integrations/strava/defer.js';
+import { StravaAuthError, StravaRateLimitError } from '../../integrations/strava/errors.js';
 import { ANALYZE_RUNNER_JOB, analyzeRunnerJobOptions, ZAnalyzeRunnerPayload } from '../analysis-request.js';
 import { defineJob } from '../definition.js';
 

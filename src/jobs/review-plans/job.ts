@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { enqueueSendEmails } from '../../app/email/enqueue-send-email.js';
 import { reviewDuePlans } from '../../app/analysis/review-plans.js';
+import { enqueueSendEmails } from '../../app/email/enqueue-send-email.js';
 import { defineJob } from '../definition.js';
 
 /** Applies time-based plan transitions (taper, maintenance, hold progression); scheduled hourly. */
