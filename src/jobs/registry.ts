@@ -5,6 +5,7 @@ import { INBOX_SWEEP_EVERY_MS, inboxSweepJob } from './inbox-sweep/job.js';
 import { OUTBOX_SWEEP_EVERY_MS, outboxSweepJob } from './outbox-sweep/job.js';
 import { purgeExpiredSessionsJob } from './purge-expired-sessions/job.js';
 import { purgeStravaCacheJob } from './purge-strava-cache/job.js';
+import { reconcileRunnersJob } from './reconcile-runners/job.js';
 import { reviewPlansJob } from './review-plans/job.js';
 import { sendEmailJob } from './send-email/job.js';
 import { stravaEventJob } from './strava-event/job.js';
@@ -20,6 +21,7 @@ export const JOB_REGISTRY: readonly JobDefinition<unknown>[] = [
   analyzeRunnerJob as JobDefinition<unknown>,
   purgeStravaCacheJob as JobDefinition<unknown>,
   reviewPlansJob as JobDefinition<unknown>,
+  reconcileRunnersJob as JobDefinition<unknown>,
 ];
 
 /** Repeatable maintenance jobs, upserted at worker start (idempotent across processes). */
@@ -30,4 +32,5 @@ export const SCHEDULES: readonly { job: JobDefinition<unknown>; everyMs: number 
   { job: outboxSweepJob as JobDefinition<unknown>, everyMs: OUTBOX_SWEEP_EVERY_MS },
   { job: purgeStravaCacheJob as JobDefinition<unknown>, everyMs: 60 * 60_000 },
   { job: reviewPlansJob as JobDefinition<unknown>, everyMs: 60 * 60_000 },
+  { job: reconcileRunnersJob as JobDefinition<unknown>, everyMs: 60 * 60_000 },
 ];

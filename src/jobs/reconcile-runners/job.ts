@@ -1,0 +1,39 @@
+import { and, isNull, lt, or } from 'drizzle-orm';
+import { z } from 'zod';
+import { runners } from '../../db/schema/index.js';
+import { requestAnalysis } from '../analysis-request.js';
+import { defineJob } from '../definition.js';
+
+/** A runner not analysed for this long gets a fresh read of their window. */
+export const RECONCILE_AFTER_MS = 12 * 3_600_000;
+/** Per run (hourly): bounds the Strava calls reconciliation can spend in one go. */
+const BATCH = 50;
+
+/**
+ * Reconciliation (reliability.md A.9): Strava gives up on an event after three
+ * attempts, so a run can arrive without any webhook. Each analysis reads the
+ * whole window, so re-analysing runners not read for 12 hours catches what a
+ * lost event missed, at about two list calls per runner per day.
+ */
+export const reconcileRunnersJob = defineJob({
+  queue: 'maintenance',
+  name: 'reconcile-runners',
+  schema: z.object({}),
+  options: () => ({ attempts: 3, backoff: { type: 'exponential', delay: 30_000 } }),
+  async process(_data, { deps }) {
+    const cutoff = new Date(deps.clock.now().getTime() - RECONCILE_AFTER_MS);
+    const stale = await deps.db
+      .select({ id: runners.id })
+      .from(runners)
+      .where(
+        and(
+          isNull(runners.disconnectedAt),
+          or(isNull(runners.lastAnalyzedAt), lt(runners.lastAnalyzedAt, cutoff)),
+        ),
+      )
+      .orderBy(runners.lastAnalyzedAt)
+      .limit(BATCH);
+    for (const { id } of stale) await requestAnalysis(deps, id, 'reconcile');
+    return { outcome: 'done', detail: `${stale.length} runners re-read` };
+  },
+});
