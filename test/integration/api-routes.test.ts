@@ -1,178 +1,9 @@
 import { eq } from 'drizzle-orm';
-import { Redis } from 'ioredis';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeRunner } from '../../src/app/analysis/analyze-runner.js';
 import { checkIns, detections, emailOutbox, runners } from '../../src/db/schema/index.js';
-import { JOB_REGISTRY } from '../../src/jobs/registry.js';
-import type { Running } from '../../src/server.js';
-import type { Clock } from '../../src/shared/clock.js';
-import {
-  createSimControl,
-  DEFAULT_APPLICATION,
-  type SimControl,
-  type StartedSimulator,
-  startSimulator,
-} from '../../src/sim/index.js';
-import { startTestApp, testEnv } from '../helpers/app.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 
-// ---------------------------------------------------------------------------
-// Harness (kept in this file: test helpers outside test/helpers are not shared
-// between integration files). Real simulator, real Postgres, real Redis.
-
-type Harness = {
-  sim: StartedSimulator;
-  simControl: SimControl;
-  database: TestDatabase;
-  app: Running;
-  publicUrl: string;
-};
-
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-async function startHarness(
-  env: NodeJS.ProcessEnv = {},
-  options: { clock?: Clock; database?: TestDatabase } = {},
-): Promise<Harness> {
-  const sim = await startSimulator({ port: 0 });
-  const database = options.database ?? (await createTestDatabase());
-  const publicUrl = env.PUBLIC_URL ?? 'http://localhost:3999';
-  const app = await startTestApp(
-    testEnv({
-      DATABASE_URL: database.url,
-      REDIS_URL,
-      ROLE: 'web',
-      PUBLIC_URL: publicUrl,
-      // One proxy hop, so each simulated browser can have its own client ip (X-Forwarded-For)
-      // and many sign-ins in one file stay under the per-ip /auth limit.
-      TRUST_PROXY_HOPS: '1',
-      STRAVA_API_URL: sim.apiUrl,
-      STRAVA_OAUTH_URL: sim.oauthUrl,
-      STRAVA_CLIENT_ID: DEFAULT_APPLICATION.clientId,
-      STRAVA_CLIENT_SECRET: DEFAULT_APPLICATION.clientSecret,
-      ...env,
-    }),
-    options.clock ? { clock: options.clock } : {},
-  );
-  return { sim, simControl: createSimControl(sim.url), database, app, publicUrl };
-}
-
-async function stopHarness(h: Harness | undefined, dropDatabase = true): Promise<void> {
-  if (!h) return;
-  await h.app.stop();
-  await deleteQueueKeys(h.app.deps.config.queuePrefix);
-  await h.sim.close();
-  if (dropDatabase) await h.database.drop();
-}
-
-async function deleteQueueKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  redis.disconnect();
-}
-
-/** A browser's cookies, enough for these flows (no domain or path matching: one host). */
-class CookieJar {
-  readonly cookies = new Map<string, string>();
-  update(res: { headers: Record<string, unknown> }): this {
-    const header = res.headers['set-cookie'];
-    for (const line of Array.isArray(header) ? (header as string[]) : []) {
-      const [pair = ''] = line.split(';');
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq).trim();
-      const value = pair.slice(eq + 1).trim();
-      const expired = /max-age=0/i.test(line) || /expires=Thu, 01 Jan 1970/i.test(line);
-      if (expired || value === '') this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return this;
-  }
-  header(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-}
-
-type ConnectOptions = {
-  jar?: CookieJar;
-  athleteId?: string;
-  firstname?: string;
-  grantedScopes?: string[];
-  deny?: boolean;
-  /** Runs between the consent and the callback (e.g. advance the clock). */
-  beforeCallback?: () => void | Promise<void>;
-  /** The Cookie header the callback is sent with; default: the jar's (the same browser). */
-  callbackCookie?: (jar: CookieJar) => string;
-};
-
-type BrowserConnect = {
-  jar: CookieJar;
-  start: request.Response;
-  callback: request.Response;
-  callbackPath: string;
-};
-
-/**
- * Plays the browser: GET /auth/strava, the simulator's consent page (GET, then
- * its form POST), then our callback with the cookies the browser holds.
- */
-let browsers = 0;
-
-async function connectBrowser(h: Harness, options: ConnectOptions = {}): Promise<BrowserConnect> {
-  const jar = options.jar ?? new CookieJar();
-  browsers += 1;
-  const ip = `10.1.${browsers >> 8}.${browsers & 255}`;
-  const start = await request(h.app.url)
-    .get('/auth/strava')
-    .set('Cookie', jar.header())
-    .set('X-Forwarded-For', ip)
-    .expect(302);
-  jar.update(start);
-  const authorize = new URL(start.headers.location as string);
-  const page = await fetch(authorize, { redirect: 'manual' });
-  expect(page.status).toBe(200);
-  expect(await page.text()).toContain('<form method="post">');
-  const params = authorize.searchParams;
-  const consent = await h.simControl.authorize({
-    clientId: params.get('client_id') ?? '',
-    redirectUri: params.get('redirect_uri') ?? '',
-    scopes: (params.get('scope') ?? '').split(','),
-    grantedScopes: options.grantedScopes,
-    athleteId: options.athleteId,
-    newAthleteFirstname: options.firstname ?? 'Ada',
-    state: params.get('state') ?? '',
-    deny: options.deny,
-  });
-  const back = new URL(consent.location);
-  expect(back.origin).toBe(new URL(h.publicUrl).origin);
-  await options.beforeCallback?.();
-  const callbackPath = `${back.pathname}${back.search}`;
-  const cookie = options.callbackCookie ? options.callbackCookie(jar) : jar.header();
-  const callback = await request(h.app.url)
-    .get(callbackPath)
-    .set('Cookie', cookie)
-    .set('X-Forwarded-For', ip);
-  jar.update(callback);
-  return { jar, start, callback, callbackPath };
-}
-
-/** Connects a runner and returns their ids and signed-in cookie jar. */
-async function connectRunnerViaBrowser(h: Harness, options: ConnectOptions = {}) {
-  const flow = await connectBrowser(h, options);
-  expect(flow.callback.status).toBe(303);
-  const me = await request(h.app.url).get('/api/me').set('Cookie', flow.jar.header()).expect(200);
-  const [row] = await h.app.deps.db
-    .select({ id: runners.id })
-    .from(runners)
-    .where(eq(runners.athleteId, me.body.athleteId as string));
-  return { ...flow, athleteId: me.body.athleteId as string, runnerId: row!.id };
-}
+import { connectRunnerViaBrowser, type Harness, startHarness, stopHarness } from '../helpers/web-harness.js';
 
 const DAY = 24 * 3_600_000;
 
@@ -211,15 +42,8 @@ async function seedAthlete(h: Harness, firstname: string, count: number): Promis
   return { athleteId: athlete.id, shoeId: shoe.id, activityIds: created.activities.map((a) => a.id) };
 }
 
-const analysisJobRegistered = JOB_REGISTRY.some((j) => j.name === 'analyze-runner');
-
 /** Runs the backfill: through the worker when the analysis job is registered, else directly. */
-async function runBackfill(h: Harness, runnerId: string, cookie: string): Promise<void> {
-  if (!analysisJobRegistered) {
-    const result = await analyzeRunner(h.app.deps, runnerId);
-    expect(result.outcome).toBe('done');
-    return;
-  }
+async function runBackfill(h: Harness, _runnerId: string, cookie: string): Promise<void> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     const me = await request(h.app.url).get('/api/me').set('Cookie', cookie).expect(200);
@@ -290,8 +114,7 @@ describe('the JSON API (/api/*) for two connected runners', () => {
     expect(limits.readFifteenMin).toBe(100);
     process.stdout.write(
       `backfill of 500 activities: ${calls.length} Strava calls (${lists.length} list pages), ` +
-        `${elapsedMs} ms from connect to done (incl. the 3 s debounce), ` +
-        `analysis ${analysisJobRegistered ? 'by the worker' : 'called directly (analyze-runner not in JOB_REGISTRY)'}\n`,
+        `${elapsedMs} ms from connect to done (incl. the 3 s debounce), analysis by the worker\n`,
     );
 
     const me = await api(h, a.cookie).get('/api/me').expect(200);
