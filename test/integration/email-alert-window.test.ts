@@ -10,6 +10,7 @@ import type { Running } from '../../src/server.js';
 import type { Clock } from '../../src/shared/clock.js';
 import { startTestApp, testEnv } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { eventually } from '../helpers/eventually.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
 
 const HOUR = 3_600_000;
@@ -50,18 +51,6 @@ function shiftedClock() {
     offsetMs += ms;
   };
   return { clock, advance };
-}
-
-async function eventually<T>(check: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
 }
 
 describe('at most one alert per runner per 24 h (SPEC §7, reliability.md D.31)', () => {

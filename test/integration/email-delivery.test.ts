@@ -10,6 +10,7 @@ import type { PlanJson } from '../../src/domain/plan-view.js';
 import type { Running } from '../../src/server.js';
 import { startTestApp, testEnv } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { eventually } from '../helpers/eventually.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
 
 const PUBLIC_URL = 'https://rampguard.example';
@@ -53,18 +54,6 @@ function alertPayload() {
 
 function unfoldedHeaders(raw: string): string {
   return (raw.split(/\r\n\r\n/)[0] ?? '').replace(/\r\n[ \t]+/g, ' ');
-}
-
-async function eventually<T>(check: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
 }
 
 describe('email delivery through the outbox', () => {

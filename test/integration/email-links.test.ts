@@ -17,20 +17,9 @@ import type { Clock } from '../../src/shared/clock.js';
 import { AppError } from '../../src/shared/errors.js';
 import { startTestApp, testEnv } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { eventually } from '../helpers/eventually.js';
 
 const HOUR = 3_600_000;
-
-async function eventually<T>(check: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
 
 /** Path and query of an absolute link, for supertest against the in-process app. */
 function local(link: string): string {

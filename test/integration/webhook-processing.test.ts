@@ -18,21 +18,10 @@ import type { Running } from '../../src/server.js';
 import { AppError } from '../../src/shared/errors.js';
 import { startTestApp, testEnv } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { eventually } from '../helpers/eventually.js';
 import { silentLogger } from '../helpers/logger.js';
 
 const SUBSCRIPTION = 120475;
-
-async function eventually(check: () => Promise<void>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
 
 type Verdict = 'authorized' | 'revoked' | 'broken';
 
