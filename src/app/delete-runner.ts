@@ -1,5 +1,6 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
+import { lockRunnerState } from '../db/locks.js';
 import { runners } from '../db/schema/index.js';
 import { RUNNER_TABLES, type RunnerRef } from './runner-tables.js';
 
@@ -14,7 +15,7 @@ export async function deleteRunner(db: DbOrTx, runnerId: string): Promise<boolea
   return db.transaction(async (tx) => {
     // The same per-runner lock as analyses and check-ins: none of them can write a row
     // about this runner between our deletes and our commit.
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`analysis:${runnerId}`}))`);
+    await lockRunnerState(tx, runnerId);
     const [runner] = await tx
       .select({ id: runners.id, athleteId: runners.athleteId, scopes: runners.scopes })
       .from(runners)

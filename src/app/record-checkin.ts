@@ -1,4 +1,5 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
+import { lockRunnerState } from '../db/locks.js';
 import { loadPlanHistory } from '../db/repositories/plans.js';
 import { checkIns, runners } from '../db/schema/index.js';
 import { type PlanJson, toPlanJson } from '../domain/plan-view.js';
@@ -30,7 +31,7 @@ export async function recordCheckIn(
 ): Promise<RecordedCheckIn | null> {
   const now = deps.clock.now();
   const result = await deps.db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`analysis:${runnerId}`}))`);
+    await lockRunnerState(tx, runnerId);
     const [runner] = await tx
       .select({ timezone: runners.timezone })
       .from(runners)

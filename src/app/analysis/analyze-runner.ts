@@ -1,4 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
+import { lockRunnerState } from '../../db/locks.js';
 import {
   loadWeeklyDetections,
   recordDetections,
@@ -46,7 +47,7 @@ export async function analyzeRunner(
   const fetched = await fetchWindow(deps.strava, runner, windowStart, cachedShoes, readStartedAt, onProgress);
 
   return db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`analysis:${runnerId}`}))`);
+    await lockRunnerState(tx, runnerId);
     const [fresh] = await tx.select().from(runners).where(eq(runners.id, runnerId));
     if (!fresh) return { outcome: 'skipped', reason: 'runner deleted' } as const;
     if (fresh.lastAnalyzedAt && fresh.lastAnalyzedAt > readStartedAt) {

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { selectRows } from '../../db/client.js';
+import { lockRunnerState } from '../../db/locks.js';
 import { planVersions, runners } from '../../db/schema/index.js';
 import type { AppDeps } from '../deps.js';
 import { advancePlan } from './advance-plan.js';
@@ -31,7 +32,7 @@ export async function reviewDuePlans(
   const outboxIds: number[] = [];
   for (const row of due) {
     const ids = await deps.db.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`analysis:${row.runner_id}`}))`);
+      await lockRunnerState(tx, row.runner_id);
       const { emails } = await advancePlan(tx, row.runner_id, [], now, row.timezone);
       return insertOutboxRows(tx, row.runner_id, emails, now);
     });

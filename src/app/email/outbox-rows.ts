@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, max, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
+import { lockKey } from '../../db/locks.js';
 import { emailOutbox, runners } from '../../db/schema/index.js';
 
 /** Typed queries on the outbox for the sender; business rules live in send-outbox-email.ts. */
@@ -30,7 +31,7 @@ export async function claimRow(tx: Tx, outboxId: number): Promise<OutboxRow[]> {
  * the runner is locked, oldest first.
  */
 export async function claimAlertRows(tx: Tx, runnerId: string): Promise<OutboxRow[]> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`email-alert:${runnerId}`}))`);
+  await lockKey(tx, `email-alert:${runnerId}`);
   return tx
     .select()
     .from(emailOutbox)
