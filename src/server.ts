@@ -16,7 +16,7 @@ import { closeQueues, createQueues } from './jobs/queues.js';
 import { createProducerConnection, createWorkerConnection } from './jobs/redis.js';
 import { checkRedisConfig } from './jobs/redis-gate.js';
 import { JOB_REGISTRY } from './jobs/registry.js';
-import { upsertSchedules } from './jobs/schedules.js';
+import { keepSchedules, SCHEDULE_REFRESH_MS } from './jobs/schedules.js';
 import { closeWorkers, startWorkers, type WorkerOptions } from './jobs/worker.js';
 import { type Clock, systemClock } from './shared/clock.js';
 import type { Logger } from './shared/logger.js';
@@ -74,11 +74,16 @@ export async function startRampGuard({
   const runsWorker = config.role !== 'web';
   let workers: Worker[] = [];
   let workerRedis: ReturnType<typeof createWorkerConnection> | undefined;
+  let stopSchedules = () => {};
   if (runsWorker) {
     workerRedis = createWorkerConnection(config.redisUrl, logger);
     await gateRedis(workerRedis, logger, config.isProduction);
     workers = startWorkers(deps, JOB_REGISTRY, { connection: workerRedis, ...workerOptions });
-    upsertSchedules(queues).catch((err) => logger.warn({ err }, 'could not schedule maintenance jobs yet'));
+    // Re-asserted periodically: a wiped Redis would otherwise lose the sweepers for good.
+    stopSchedules = keepSchedules(queues, logger, {
+      sweepEveryMs: config.sweepIntervalMs,
+      refreshMs: config.sweepIntervalMs ? config.sweepIntervalMs * 5 : SCHEDULE_REFRESH_MS,
+    });
   }
 
   // Sandbox mode: the Strava simulator is served by the web role under /sim (never in production).
@@ -97,7 +102,7 @@ export async function startRampGuard({
     'RampGuard started',
   );
   // In the background: the simulator's validation GET needs this server listening, and start-up must not wait on it.
-  const subscribing = sandbox ? subscribeSandboxWebhooks(deps) : undefined;
+  const subscribing = sandbox ? subscribeSandboxWebhooks(deps, port) : undefined;
 
   const steps = [
     ...(sandbox
@@ -115,10 +120,12 @@ export async function startRampGuard({
     { name: 'http', run: () => closeServer(server) },
     {
       name: 'workers',
-      run: () =>
-        closeWorkers(workers, config.shutdownTimeoutMs).then((r) =>
+      run: () => {
+        stopSchedules();
+        return closeWorkers(workers, config.shutdownTimeoutMs).then((r) =>
           logger.info({ result: r }, 'workers closed'),
-        ),
+        );
+      },
     },
     // After the workers: an in-flight send finishes before its SMTP pool closes.
     { name: 'mailer', run: () => mailer.close() },

@@ -44,7 +44,11 @@ function render(deps: AppDeps, req: Request, res: Response, runner: RunnerRow, f
     title: runner.firstname ? `Welcome, ${runner.firstname}` : 'Welcome to RampGuard',
     ...siteOf(deps, req),
     ...(refresh ? { refreshSeconds: REFRESH_SECONDS } : {}),
-    body: html`<p class="lead">You are connected. Two more things and your knee plan is ready.</p>
+    body: html`<p class="lead">${
+      runner.emailVerifiedAt && !form
+        ? 'You are connected and your email is confirmed: your knee plan is ready.'
+        : 'You are connected. Confirm an email address and your knee plan is ready; your history is read meanwhile.'
+    }</p>
 ${emailSection(runner, form)}
 <section class="card" aria-labelledby="import-title">
 <h2 id="import-title">Your running history</h2>

@@ -16,7 +16,7 @@ export function connectButton(): SafeHtml {
 
 /** "Powered by Strava" as an accessible inline SVG (logo text is exempt from contrast rules). */
 export function poweredByStrava(): SafeHtml {
-  return html`<span class="powered"><svg role="img" aria-label="Powered by Strava" width="168" height="24" viewBox="0 0 168 24" xmlns="http://www.w3.org/2000/svg"><title>Powered by Strava</title><text x="0" y="17" font-family="system-ui,-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif" font-size="11" font-weight="600" letter-spacing="0.5" fill="#4b5563">POWERED BY</text><text x="80" y="18" font-family="system-ui,-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif" font-size="17" font-weight="800" letter-spacing="1" fill="#fc5200">STRAVA</text></svg></span>`;
+  return html`<span class="powered"><svg role="img" aria-label="Powered by Strava" width="176" height="24" viewBox="0 0 176 24" xmlns="http://www.w3.org/2000/svg"><title>Powered by Strava</title><text x="0" y="17" font-family="system-ui,-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif" font-size="11" font-weight="600" letter-spacing="0.5" fill="#4b5563">POWERED BY</text><text x="94" y="18" font-family="system-ui,-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif" font-size="17" font-weight="800" letter-spacing="1" fill="#fc5200">STRAVA</text></svg></span>`;
 }
 
 const ACTIVITY_ID = /^\d{1,20}$/;

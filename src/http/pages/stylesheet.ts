@@ -60,11 +60,16 @@ ul.checks li{margin:0 0 .4rem}
 .phase-name{font-size:2.75rem;font-weight:800;line-height:1.1;text-transform:capitalize}
 .phase-count{font-size:1.5rem;font-weight:700}
 .week{list-style:none;padding:0;margin:.5rem 0 0;display:grid;grid-template-columns:repeat(7,minmax(0,1fr));gap:.3rem}
-.week li{border:1px solid #d1d5db;border-radius:8px;padding:.4rem .1rem;text-align:center;font-size:.85rem;background:#fff}
-.week .day-name{display:block;font-weight:700}
+.week li{position:relative;border:1px solid #9ca3af;border-radius:8px;padding:.4rem .1rem;text-align:center;font-size:.9rem;background:#fff;line-height:1.3}
+.week .day-name,.week .day-date,.week .mark,.week .today-label{display:block}
+.week .day-name{font-weight:700}
 .week .session{background:#dbeafe;border-color:#1d4ed8}
-.week .mark{display:block;font-size:.8rem}
-.week .today{outline:3px solid #111827;outline-offset:1px;font-weight:700}
+.week .dot{display:inline-block;width:.65rem;height:.65rem;border-radius:50%;background:#1d4ed8;margin-top:.2rem}
+.week .rest .dot{background:transparent;border:2px solid #6b7280}
+.week .today{background:#111827;border-color:#111827;color:#fff}
+.week .today .dot{background:#fff}
+.week .today-label{font-size:.75rem;font-weight:700}
+.narrow-hidden{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
 .exercise{display:grid;gap:.75rem}
 .exercise svg{width:100%;max-width:18rem;height:auto;background:#f9fafb;border-radius:8px}
 .dose{font-size:1.2rem;font-weight:700;margin:0 0 .5rem}
@@ -81,7 +86,8 @@ ul.checks li{margin:0 0 .4rem}
 .figures{display:grid;grid-template-columns:repeat(auto-fit,minmax(12rem,1fr));gap:.75rem;margin:0 0 .75rem}
 .figure{border:1px solid #d1d5db;border-radius:8px;padding:.6rem .8rem}
 .figure-value{display:block;font-size:1.75rem;font-weight:800}
-.chart{width:100%;max-width:40rem;height:auto;display:block}
+.chart-figure{margin:0 0 1rem}
+.chart{width:100%;max-width:34rem;height:auto;display:block}
 .legend{display:flex;flex-wrap:wrap;gap:.25rem 1rem;font-size:.9rem;padding:0;list-style:none;margin:.5rem 0 0}
 .history li{margin:0 0 .5rem}
 .feed{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.85rem}
@@ -92,6 +98,8 @@ footer.site-footer p{margin:.5rem 0}
  h1{font-size:2rem}
  .exercise{grid-template-columns:16rem 1fr;align-items:start}
  .week li{font-size:.95rem;padding:.6rem .2rem}
+ .narrow-hidden{position:static;width:auto;height:auto;margin:0;overflow:visible;clip:auto;white-space:normal}
+ .week .dot{display:none}
 }
 `;
 

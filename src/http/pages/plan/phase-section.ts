@@ -16,10 +16,11 @@ function weekList(plan: PlanJson, today: string): SafeHtml {
   const { sessionsPerWeek: count } = plan;
   const days = weekSchedule({ sessionsPerWeek: count === 4 || count === 3 ? count : 7 }, mondayOf(today));
   return html`<ol class="week" aria-label="This week">${days.map((day) => {
-    const label = formatDayLabel(day.localDate);
+    const [weekday, date, month] = formatDayLabel(day.localDate).split(' ');
     const isToday = day.localDate === today;
     const classes = [day.session ? 'session' : 'rest', isToday ? 'today' : ''].filter(Boolean).join(' ');
-    return html`<li class="${classes}"${isToday ? html` aria-current="date"` : ''}><span class="day-name">${isToday ? 'Today' : label.slice(0, 3)}</span>${label.slice(4)}<span class="mark">${day.session ? 'Exercises' : 'Rest'}</span></li>`;
+    // On a phone the month and the word under each day collapse to a dot; screen readers still hear the words.
+    return html`<li class="${classes}"${isToday ? html` aria-current="date"` : ''}><span class="day-name">${weekday}</span><span class="day-date">${date}<span class="narrow-hidden"> ${month}</span></span><span class="mark"><span class="dot" aria-hidden="true"></span><span class="narrow-hidden">${day.session ? 'Exercises' : 'Rest'}</span></span>${isToday ? html`<span class="today-label">Today</span>` : ''}</li>`;
   })}</ol>`;
 }
 

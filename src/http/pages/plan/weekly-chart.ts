@@ -6,13 +6,14 @@ import { CHART_MARKERS } from './detection-labels.js';
 
 const METERS_PER_MILE = 1609.344;
 
-// viewBox geometry: sized for a phone (about 330 px wide: 11 px axis text) that scales up on desktop.
-const WIDTH = 400;
-const HEIGHT = 230;
-const LEFT = 38;
-const RIGHT = 6;
-const TOP = 30;
-const BOTTOM = 34;
+// viewBox geometry, sized for a phone (drawn about 310 px wide: axis text near 11 px);
+// the stylesheet caps the width on desktop so the text never grows huge.
+const WIDTH = 340;
+const HEIGHT = 200;
+const LEFT = 30;
+const RIGHT = 4;
+const TOP = 26;
+const BOTTOM = 22;
 const PLOT_W = WIDTH - LEFT - RIGHT;
 const PLOT_H = HEIGHT - TOP - BOTTOM;
 
@@ -78,35 +79,37 @@ export function weeklyChart(weeks: readonly ChartWeek[], units: Units): SafeHtml
     // Every other week is labelled (counted back from today) so labels never collide on a phone.
     const labelled = (weeks.length - 1 - i) % 2 === 0;
     return html`<rect x="${x.toFixed(1)}" y="${top.toFixed(1)}" width="${barW.toFixed(1)}" height="${(TOP + PLOT_H - top).toFixed(1)}" fill="${i === weeks.length - 1 ? '#1e3a8a' : '#2563eb'}" rx="2"></rect>
-${week.markers.length > 0 ? html`<text x="${labelX.toFixed(1)}" y="${(top - 5).toFixed(1)}" text-anchor="middle" font-size="12" font-weight="700" fill="#92400e">${week.markers.join('')}</text>` : ''}
-${labelled ? html`<text x="${labelX.toFixed(1)}" y="${HEIGHT - BOTTOM + 15}" text-anchor="middle" font-size="10.5" fill="#374151">${i === weeks.length - 1 ? 'Today' : formatDayLabel(week.weekEnd).slice(4)}</text>` : ''}`;
+${week.markers.length > 0 ? html`<text x="${labelX.toFixed(1)}" y="${(top - 5).toFixed(1)}" text-anchor="middle" font-size="13" font-weight="700" fill="#92400e">${week.markers.join('')}</text>` : ''}
+${labelled ? html`<text x="${labelX.toFixed(1)}" y="${HEIGHT - BOTTOM + 16}" text-anchor="middle" font-size="11.5" fill="#374151">${i === weeks.length - 1 ? 'Today' : formatDayLabel(week.weekEnd).slice(4)}</text>` : ''}`;
   });
   const grid = ticks.map(
     (
       t,
     ) => html`<line x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}" stroke="#d1d5db" stroke-width="1"></line>
-<text x="${LEFT - 5}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end" font-size="11" fill="#374151">${Number.isInteger(t) ? t : t.toFixed(1)}</text>`,
+<text x="${LEFT - 5}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end" font-size="12" fill="#374151">${Number.isInteger(t) ? t : t.toFixed(1)}</text>`,
   );
 
   return html`<figure class="chart-figure">
 <svg class="chart" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg">
 <title id="chart-title">Distance per week, last 12 weeks (${unit})</title>
 <desc id="chart-desc">Bar chart of weekly running distance from ${range}: ${round1(total)} ${unit} in total. ${marked === 0 ? 'No week had a ramp or shoe change.' : `${marked} ${marked === 1 ? 'week is' : 'weeks are'} marked with what was detected.`} The table below has every number.</desc>
-<text x="0" y="14" font-size="12" font-weight="700" fill="#1f2937">${unit} per week</text>
+<text x="0" y="13" font-size="12.5" font-weight="700" fill="#1f2937">${unit} per week</text>
 ${grid}
 ${bars}
-<text x="${WIDTH - RIGHT}" y="${HEIGHT - 3}" text-anchor="end" font-size="10.5" fill="#374151">Each bar: the 7 days ending on the date below it</text>
 </svg>
 <figcaption class="small">
+<p class="muted">Each bar is 7 days ending on the date below it; letters mark what was detected that week.</p>
 <ul class="legend">${CHART_MARKERS.map((m) => html`<li><strong>${m.letter}</strong> = ${m.label}</li>`)}</ul>
 </figcaption>
 </figure>
-<table class="visually-hidden">
+<div class="visually-hidden">
+<table>
 <caption>Distance per week, last 12 weeks</caption>
 <thead><tr><th scope="col">Week</th><th scope="col">Distance (${unit})</th><th scope="col">Detected</th></tr></thead>
 <tbody>${weeks.map(
     (w, i) =>
       html`<tr><th scope="row">${formatDayLabel(w.weekStart)} to ${formatDayLabel(w.weekEnd)}</th><td>${round1(values[i] ?? 0)}</td><td>${w.markers.length > 0 ? markerText(w.markers) : 'nothing'}</td></tr>`,
   )}</tbody>
-</table>`;
+</table>
+</div>`;
 }
