@@ -1,5 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError } from '../shared/errors.js';
+import { html } from './pages/html.js';
+import { sendPage } from './pages/layout.js';
 
 /** SPEC §3: JSON errors are `{ error: { code, message } }`. */
 export function errorBody(code: string, message: string) {
@@ -8,7 +10,7 @@ export function errorBody(code: string, message: string) {
 
 export const notFound: RequestHandler = (req, res) => {
   if (wantsJson(req.path)) res.status(404).json(errorBody('not_found', 'Not found'));
-  else res.status(404).type('text/plain').send('Not found');
+  else sendErrorPage(res, 404, 'Page not found', 'There is no page at this address.');
 };
 
 function wantsJson(path: string): boolean {
@@ -32,8 +34,17 @@ export const handleErrors: ErrorRequestHandler = (err, req, res, _next) => {
   if (status >= 500) req.log?.error({ err }, 'request failed');
   if (res.headersSent) return;
   if (wantsJson(req.path)) res.status(status).json(errorBody(code, message));
-  else res.status(status).type('text/plain').send(message);
+  else sendErrorPage(res, status, status >= 500 ? 'Something went wrong' : 'Request refused', message);
 };
+
+function sendErrorPage(
+  res: Parameters<ErrorRequestHandler>[2],
+  status: number,
+  title: string,
+  message: string,
+): void {
+  sendPage(res, status, { title, body: html`<p>${message}</p><p><a href="/">Back to RampGuard</a></p>` });
+}
 
 function statusOf(err: unknown): number {
   if (err instanceof AppError) return err.status;

@@ -1,16 +1,6 @@
 import type { Response } from 'express';
-
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
-}
+import { html } from '../pages/html.js';
+import { sendPage } from '../pages/layout.js';
 
 export type AuthPage = {
   status: number;
@@ -22,25 +12,16 @@ export type AuthPage = {
 
 /**
  * The few pages the sign-in flow shows itself (refused, failed, invalid
- * link). Plain, escaped and self-contained; never echoes query values (no
- * code, no state, no Strava error text).
+ * link), in the site's layout. Never echoes query values (no code, no state,
+ * no Strava error text); never cached, no referrer (the URL held a code).
  */
-export function sendAuthPage(res: Response, page: AuthPage): void {
-  const body = page.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n');
-  res
-    .status(page.status)
-    .type('html')
-    .set('Cache-Control', 'no-store')
-    .send(`<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(page.title)} | RampGuard</title></head>
-<body style="font-family: system-ui, sans-serif; max-width: 36rem; margin: 3rem auto; padding: 0 1rem; line-height: 1.5">
-<h1>${escapeHtml(page.title)}</h1>
-${body}
-<p><a href="${escapeHtml(page.link.href)}">${escapeHtml(page.link.label)}</a></p>
-</body>
-</html>`);
+export function sendAuthPage(res: Response, page: AuthPage, sandbox: boolean): void {
+  sendPage(res, page.status, {
+    title: page.title,
+    sandbox,
+    body: html`${page.paragraphs.map((p) => html`<p>${p}</p>`)}
+<p><a href="${page.link.href}">${page.link.label}</a></p>`,
+  });
 }
 
 const HOME = { href: '/', label: 'Back to RampGuard' };

@@ -20,9 +20,10 @@ export function handleCallback(deps: AppDeps): RequestHandler {
     const stateOk = await consumeOAuthState(deps.db, deps.config, req, res, query.state, deps.clock.now());
 
     // The runner said no on Strava's page: nothing to connect, whatever the state.
-    if (query.error === 'access_denied') return sendAuthPage(res, PAGES.denied);
-    if (!parsed.success || !stateOk) return sendAuthPage(res, PAGES.invalidState);
-    if (query.error !== undefined || !query.code) return sendAuthPage(res, PAGES.stravaError);
+    if (query.error === 'access_denied') return sendAuthPage(res, PAGES.denied, deps.config.sandbox);
+    if (!parsed.success || !stateOk) return sendAuthPage(res, PAGES.invalidState, deps.config.sandbox);
+    if (query.error !== undefined || !query.code)
+      return sendAuthPage(res, PAGES.stravaError, deps.config.sandbox);
 
     let authorization: ExchangedAuthorization;
     try {
@@ -30,7 +31,7 @@ export function handleCallback(deps: AppDeps): RequestHandler {
     } catch (err) {
       const { name, code } = err as { name?: string; code?: string };
       req.log?.warn({ errorName: name, failure: code }, 'strava code exchange failed');
-      return sendAuthPage(res, PAGES.exchangeFailed);
+      return sendAuthPage(res, PAGES.exchangeFailed, deps.config.sandbox);
     }
 
     const connected = await connectRunner(deps, authorization, parseScopes(query.scope));

@@ -12,7 +12,12 @@ export const AUTH_RATE_LIMIT = 30;
 /** `/auth/*`: Strava sign-in and logout (mounted at `/auth`). */
 export function createAuthRouter(deps: AppDeps): Router {
   const router = Router();
-  router.use(ipRateLimit({ limit: AUTH_RATE_LIMIT, respond: (res) => sendAuthPage(res, PAGES.rateLimited) }));
+  router.use(
+    ipRateLimit({
+      limit: AUTH_RATE_LIMIT,
+      respond: (res) => sendAuthPage(res, PAGES.rateLimited, deps.config.sandbox),
+    }),
+  );
   router.get('/strava', startOAuth(deps));
   router.get('/strava/callback', handleCallback(deps));
   router.post('/logout', logout(deps));
