@@ -52,6 +52,9 @@ const ZEnv = z.object({
     .default('rampguard'),
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   SHUTDOWN_TIMEOUT_MS: ZPositiveInt.default(25_000),
+  /** Test knobs (fault tests): how often the inbox and outbox sweepers run, and when work counts as stale. */
+  SWEEP_INTERVAL_MS: ZPositiveInt.optional(),
+  SWEEP_STALE_AFTER_MS: ZPositiveInt.optional(),
 });
 
 export type Role = 'web' | 'worker' | 'all';
@@ -90,6 +93,10 @@ export type Config = Readonly<{
   queuePrefix: string;
   trustProxyHops: number;
   shutdownTimeoutMs: number;
+  /** Overrides the inbox and outbox sweepers' schedule (default: each job's own interval). */
+  sweepIntervalMs: number | undefined;
+  /** Overrides when unfinished inbox work and unsent outbox rows count as stale (default: each sweeper's own). */
+  sweepStaleAfterMs: number | undefined;
   /** Secrets generated for development (logged as a warning at start-up). */
   generatedSecrets: readonly string[];
 }>;
@@ -208,6 +215,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queuePrefix: e.QUEUE_PREFIX,
     trustProxyHops: e.TRUST_PROXY_HOPS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    sweepIntervalMs: e.SWEEP_INTERVAL_MS,
+    sweepStaleAfterMs: e.SWEEP_STALE_AFTER_MS,
     generatedSecrets: Object.freeze(generatedSecrets),
   });
 }

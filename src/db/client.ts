@@ -73,7 +73,7 @@ function openPostgres(url: string, { logger, poolSize }: DatabaseOptions): Datab
       logger.warn({ err: { message: err.message } }, 'postgres client connection lost'),
     );
   });
-  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  const db = withReleasingTransactions(drizzlePg(pool, { schema }) as unknown as Db, pool);
   return {
     kind: 'postgres',
     db,
@@ -81,6 +81,37 @@ function openPostgres(url: string, { logger, poolSize }: DatabaseOptions): Datab
       withDeadline(pool.query('select 1'), timeoutMs, 'database ping').then(() => undefined),
     close: () => pool.end(),
   };
+}
+
+/**
+ * drizzle-orm 0.45's node-postgres `transaction()` checks a client out of the
+ * pool and sends BEGIN before the try/finally that releases it, and releases it
+ * without the error (drizzle-orm#6023, #6114). A BEGIN that fails because the
+ * connection died (a Postgres restart, a network cut) leaks that client for the
+ * life of the process: after a few outages the pool is empty, every query waits
+ * out `connectionTimeoutMillis`, and `pool.end()` never returns. A transaction
+ * cut by `query_timeout` would go back to the pool still busy. So each
+ * transaction checks its client out here, runs drizzle's transaction on that one
+ * client (drizzle never releases a plain client), and always gives it back:
+ * destroyed after any error, reused after a commit.
+ */
+function withReleasingTransactions(db: Db, pool: pg.Pool): Db {
+  const transaction = async <T>(
+    run: (tx: Tx) => Promise<T>,
+    config?: Parameters<Db['transaction']>[1],
+  ): Promise<T> => {
+    const client = await pool.connect();
+    let result: T;
+    try {
+      result = await (drizzlePg(client, { schema }) as unknown as Db).transaction(run, config);
+    } catch (err) {
+      client.release(err instanceof Error ? err : true);
+      throw err;
+    }
+    client.release();
+    return result;
+  };
+  return Object.assign(db, { transaction });
 }
 
 function openPglite({ dataDir, logger }: DatabaseOptions): Database {

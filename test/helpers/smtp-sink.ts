@@ -20,6 +20,8 @@ export type SinkMessage = {
   messageId: string;
   from: string;
   to: string[];
+  /** Date.now() when the message's DATA ended (before parsing): its arrival time, for latency measurements. */
+  receivedAt: number;
 };
 
 type Rule = { mode: SinkMode; times: number };
@@ -60,6 +62,7 @@ export async function startSmtpSink() {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', async () => {
+        const receivedAt = Date.now();
         const raw = Buffer.concat(chunks).toString('utf8');
         const parsed = await simpleParser(raw);
         messages.push({
@@ -68,6 +71,7 @@ export async function startSmtpSink() {
           messageId: parsed.messageId ?? '',
           from: envelopeAddress(session.envelope.mailFrom),
           to: session.envelope.rcptTo.map((r) => r.address),
+          receivedAt,
         });
         const mode = modeBySession.get(session.id) ?? 'accept';
         if (mode === 'drop-before-250') return dropConnection(session);

@@ -16,6 +16,7 @@ const STRAGGLER_AGE_MS = 60_000;
 export async function sweepOutbox(
   deps: Pick<AppDeps, 'db' | 'clock' | 'queues' | 'logger'>,
   limit = 200,
+  stragglerAgeMs = STRAGGLER_AGE_MS,
 ): Promise<{ requeued: number }> {
   const now = deps.clock.now();
   const rows = await deps.db
@@ -25,7 +26,7 @@ export async function sweepOutbox(
       and(
         eq(emailOutbox.status, 'pending'),
         lte(emailOutbox.nextAttemptAt, now),
-        lte(emailOutbox.createdAt, new Date(now.getTime() - STRAGGLER_AGE_MS)),
+        lte(emailOutbox.createdAt, new Date(now.getTime() - stragglerAgeMs)),
       ),
     )
     .orderBy(asc(emailOutbox.nextAttemptAt))

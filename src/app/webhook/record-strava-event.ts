@@ -64,32 +64,116 @@ async function record(deps: AppDeps, event: StravaEvent): Promise<RecordOutcome>
 }
 
 /**
- * One round trip: owner lookup, `INSERT … ON CONFLICT DO NOTHING` (never
- * select-then-insert, A.6) and, for a duplicate, the existing row's status.
- * The last sub-select reads the statement's snapshot, which does not include
- * the row inserted by this same statement, so it only sees earlier rows.
+ * Group commit (reliability.md A.2 unchanged: each caller resolves only once
+ * its row has committed). Concurrent events of one process share a statement:
+ * up to MAX_IN_FLIGHT statements run at once, and events arriving while all of
+ * them are busy wait for the next one, up to MAX_BATCH rows each. At low load
+ * every event is its own statement at once (no timer, no added latency); under
+ * load one commit (and one round trip) covers many rows. A failed statement
+ * fails every event in it: none is acked, Strava retries each.
  */
-async function insertInboxRow(deps: AppDeps, event: StravaEvent, eventKey: string): Promise<RecordRow> {
+const MAX_IN_FLIGHT = 4;
+const MAX_BATCH = 100;
+
+type PendingRow = {
+  event: StravaEvent;
+  eventKey: string;
+  /** Past this the caller has answered 503: the row is not written (Strava retries it). */
+  expiresAt: number;
+  resolve(row: RecordRow): void;
+  reject(err: unknown): void;
+};
+
+type InboxWriter = { queue: PendingRow[]; inFlight: number };
+
+/** One writer per database handle (tests run several apps in one process). */
+const writers = new WeakMap<object, InboxWriter>();
+
+function insertInboxRow(deps: AppDeps, event: StravaEvent, eventKey: string): Promise<RecordRow> {
+  let writer = writers.get(deps.db);
+  if (!writer) {
+    writer = { queue: [], inFlight: 0 };
+    writers.set(deps.db, writer);
+  }
+  const w = writer;
+  return new Promise<RecordRow>((resolve, reject) => {
+    w.queue.push({ event, eventKey, expiresAt: Date.now() + RECORD_DEADLINE_MS, resolve, reject });
+    drain(deps, w);
+  });
+}
+
+function drain(deps: AppDeps, writer: InboxWriter): void {
+  while (writer.inFlight < MAX_IN_FLIGHT && writer.queue.length > 0) {
+    // While the database is stuck, events whose callers gave up are dropped, not queued without bound.
+    const now = Date.now();
+    const live = writer.queue.filter((p) => p.expiresAt > now);
+    for (const p of writer.queue)
+      if (p.expiresAt <= now) p.reject(new Error('inbox write expired in the queue'));
+    const batch = live.splice(0, MAX_BATCH);
+    writer.queue = live;
+    if (batch.length === 0) break;
+    writer.inFlight++;
+    insertBatch(deps, batch)
+      .then(
+        (rows) => {
+          for (const [i, p] of batch.entries()) {
+            const row = rows[i];
+            if (row) p.resolve(row);
+            else p.reject(new Error('inbox insert returned no row'));
+          }
+        },
+        (err: unknown) => {
+          for (const p of batch) p.reject(err);
+        },
+      )
+      .finally(() => {
+        writer.inFlight--;
+        drain(deps, writer);
+      });
+  }
+}
+
+/**
+ * One round trip for a batch: owner lookup, `INSERT … ON CONFLICT DO NOTHING`
+ * (never select-then-insert, A.6) and, for a duplicate, the existing row's
+ * status. Rows come back in input order (`ord`). The status sub-select reads
+ * the statement's snapshot, which does not include rows inserted by this same
+ * statement, so it only sees earlier rows. The same key twice in one batch
+ * inserts once; only its first occurrence reports `inserted`, the other one
+ * reads as a concurrent duplicate (status null: in flight), as it would across
+ * two statements.
+ */
+async function insertBatch(deps: AppDeps, batch: readonly PendingRow[]): Promise<RecordRow[]> {
+  const values = sql.join(
+    batch.map(
+      ({ event, eventKey }, ord) =>
+        sql`(${ord}::int, ${eventKey}::text, ${event.objectType}::text, ${event.objectId}::text, ${event.aspectType}::text, ${event.ownerId}::text, ${event.subscriptionId}::text, ${event.eventTime}::double precision, ${JSON.stringify(event.updates)}::jsonb)`,
+    ),
+    sql`, `,
+  );
   // Both drivers (node-postgres, PGlite) answer `{ rows }`; the shared Db type leaves it unknown.
   const result = (await deps.db.execute(sql`
-    with runner as (
-      select id from runners where athlete_id = ${event.ownerId}
+    with input (ord, event_key, object_type, object_id, aspect_type, owner_id, subscription_id, event_time, updates) as (
+      values ${values}
     ), inserted as (
       insert into webhook_inbox
         (event_key, runner_id, object_type, object_id, aspect_type, owner_id, subscription_id, event_time, updates)
-      select ${eventKey}, runner.id, ${event.objectType}, ${event.objectId}, ${event.aspectType},
-        ${event.ownerId}, ${event.subscriptionId}, to_timestamp(${event.eventTime}), ${JSON.stringify(event.updates)}::jsonb
-      from runner
+      select distinct on (input.event_key) input.event_key, runners.id, input.object_type, input.object_id,
+        input.aspect_type, input.owner_id, input.subscription_id, to_timestamp(input.event_time), input.updates
+      from input join runners on runners.athlete_id = input.owner_id
+      order by input.event_key, input.ord
       on conflict (event_key) do nothing
-      returning 1
+      returning event_key
     )
     select
-      (select id from runner) as runner_id,
-      exists (select 1 from inserted) as inserted,
-      (select status from webhook_inbox where event_key = ${eventKey}) as existing_status`)) as unknown as {
-    rows: RecordRow[];
-  };
-  const [row] = result.rows;
-  if (!row) throw new Error('inbox insert returned no row');
-  return row;
+      input.ord,
+      runners.id as runner_id,
+      (exists (select 1 from inserted where inserted.event_key = input.event_key)
+        and input.ord = (select min(first.ord) from input first where first.event_key = input.event_key)) as inserted,
+      (select status from webhook_inbox where webhook_inbox.event_key = input.event_key) as existing_status
+    from input left join runners on runners.athlete_id = input.owner_id
+    order by input.ord`)) as unknown as { rows: (RecordRow & { ord: number })[] };
+  const rows: RecordRow[] = [];
+  for (const row of result.rows) rows[row.ord] = row;
+  return rows;
 }

@@ -13,7 +13,8 @@ export const inboxSweepJob = defineJob({
   // The next tick is 30 s away: retrying a failed sweep would only overlap it.
   options: () => ({ attempts: 1 }),
   async process(_data, { deps }) {
-    const result = await sweepInbox(deps, { staleAfterMs: INBOX_STALE_AFTER_MS, limit: 500 });
+    const staleAfterMs = deps.config.sweepStaleAfterMs ?? INBOX_STALE_AFTER_MS;
+    const result = await sweepInbox(deps, { staleAfterMs, limit: 500 });
     return {
       outcome: 'done',
       detail: `${result.eventsAdded}/${result.events} events, ${result.analysesAdded}/${result.analyses} analyses`,

@@ -9,7 +9,7 @@ export const outboxSweepJob = defineJob({
   schema: z.object({}),
   options: () => ({ attempts: 1 }),
   async process(_data, { deps }) {
-    const { requeued } = await sweepOutbox(deps);
+    const { requeued } = await sweepOutbox(deps, 200, deps.config.sweepStaleAfterMs);
     return { outcome: 'done', detail: `${requeued} re-enqueued` };
   },
 });

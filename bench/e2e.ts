@@ -1,0 +1,180 @@
+/**
+ * End to end (issue 9): webhook → stored detection → email, with the Strava
+ * simulator answering instantly.
+ *
+ *   npx tsx bench/e2e.ts [burst=200] [paced=40] [pacedPerSecond=4]
+ *
+ * RampGuard runs as two processes, `node --import tsx src/main.ts` with
+ * ROLE=web and ROLE=worker (Postgres database of its own, private redis-server,
+ * SMTP sink). `burst + paced` runners are connected through the simulator's
+ * OAuth, each with eight weeks of steady 8 km runs, a verified address and one
+ * baseline analysis. Then each gets one 16 km run (a session spike, which
+ * alerts), created in the simulator, which posts the webhook like Strava:
+ *
+ * - burst: `burst` runs at once; events/s = events ÷ (first webhook POST →
+ *   last detection stored), and the drain rate of the analyses once the
+ *   debounce has passed;
+ * - paced: `paced` runs at `pacedPerSecond`, for latencies without a backlog.
+ *
+ * Times: the webhook POST from the simulator's delivery log (first attempt),
+ * the detection from `detections.detected_at` (Postgres `now()` of the
+ * analysis transaction, a few ms before its commit), the email from the sink's
+ * arrival time. The analysis is debounced by ANALYSIS_DEBOUNCE_MS (3 s) on
+ * purpose (a burst of one runner's events becomes one analysis), so every
+ * latency includes those 3 s.
+ */
+import { inArray, sql } from 'drizzle-orm';
+import { detections } from '../src/db/schema/index.js';
+import { ANALYSIS_DEBOUNCE_MS } from '../src/jobs/analysis-request.js';
+import {
+  appendResults,
+  describeMachine,
+  heading,
+  machineLine,
+  sleep,
+  summarize,
+  table,
+  waitFor,
+} from './lib/machine.js';
+import { type BenchRunner, connectRunners, pendingJobs, startStack } from './lib/stack.js';
+
+const BURST = Number(process.argv[2] ?? 200);
+const PACED = Number(process.argv[3] ?? 40);
+const PACED_PER_S = Number(process.argv[4] ?? 4);
+const COMMAND = `npx tsx bench/e2e.ts ${BURST} ${PACED} ${PACED_PER_S}`;
+const HOUR_MS = 3_600_000;
+
+const machine = describeMachine();
+const stack = await startStack({ smtp: true });
+try {
+  const { ctx } = stack;
+  const sink = stack.sink!;
+  const web = await stack.startRole('web');
+  const worker = await stack.startRole('worker');
+  await stack.subscribe();
+  console.error(`connecting ${BURST + PACED} runners (history, baseline analysis)…`);
+  const all = await connectRunners(stack, BURST + PACED, {
+    prefix: 'E2e',
+    history: { runs: 28, everyDays: 2, lastDaysAgo: 4 },
+    verifiedEmail: true,
+  });
+  const burstRunners = all.slice(0, BURST);
+  const pacedRunners = all.slice(BURST);
+  await ctx.simControl.clearRequests();
+
+  const spike = (r: BenchRunner) => ({
+    athleteId: r.athleteId,
+    name: 'Long run',
+    sport_type: 'Run',
+    distance: 16_000,
+    moving_time: 5_300,
+    start_date: new Date(Date.now() - HOUR_MS).toISOString(),
+    gear_id: r.shoeId,
+    has_heartrate: true,
+    average_heartrate: 150,
+  });
+
+  type Measured = { posted: number; detected: number; emailed: number };
+  /** Waits for one detection and one email per runner, then joins the three timestamps. */
+  const measure = async (group: BenchRunner[], activityIds: Map<string, string>, since: number) => {
+    const ids = group.map((r) => r.runnerId);
+    const firstDetections = await waitFor(
+      `${group.length} detections`,
+      async () => {
+        const rows = await ctx.deps.db
+          .select({ runnerId: detections.runnerId, at: sql<Date>`min(${detections.detectedAt})` })
+          .from(detections)
+          .where(
+            sql`${inArray(detections.runnerId, ids)} and ${detections.detectedAt} >= ${new Date(since - 1_000).toISOString()}::timestamptz`,
+          )
+          .groupBy(detections.runnerId);
+        return rows.length === group.length ? rows : undefined;
+      },
+      180_000,
+      200,
+    );
+    const emails = await waitFor(
+      `${group.length} emails`,
+      async () => {
+        const wanted = new Set(group.map((r) => r.email));
+        const got = sink.messages.filter((m) => m.to.some((t) => wanted.has(t)));
+        return got.length >= group.length ? got : undefined;
+      },
+      180_000,
+      200,
+    );
+    const detectedAt = new Map(firstDetections.map((d) => [d.runnerId, new Date(d.at).getTime()]));
+    const emailedAt = new Map<string, number>();
+    for (const m of emails) for (const to of m.to) if (!emailedAt.has(to)) emailedAt.set(to, m.receivedAt);
+    const events = ctx.sim.simulator.state.events;
+    return group.map((r): Measured => {
+      const activityId = activityIds.get(r.athleteId);
+      const record = events.find((e) => e.event.object_id === activityId && e.event.aspect_type === 'create');
+      const posted = record?.attempts[0] ? Date.parse(record.attempts[0].at) : Number.NaN;
+      return {
+        posted,
+        detected: detectedAt.get(r.runnerId) ?? Number.NaN,
+        emailed: emailedAt.get(r.email) ?? Number.NaN,
+      };
+    });
+  };
+
+  console.error(`burst: ${BURST} runs at once…`);
+  const burstStart = Date.now();
+  const created = await ctx.simControl.createActivities({
+    activities: burstRunners.map(spike),
+    notify: true,
+  });
+  const burstIds = new Map(created.activities.map((a) => [a.athlete_id, a.id]));
+  const burst = await measure(burstRunners, burstIds, burstStart);
+
+  console.error(`paced: ${PACED} runs at ${PACED_PER_S}/s…`);
+  const pacedStart = Date.now();
+  const pacedIds = new Map<string, string>();
+  await Promise.all(
+    pacedRunners.map(async (r, i) => {
+      await sleep(pacedStart + (i * 1_000) / PACED_PER_S - Date.now());
+      const result = await ctx.simControl.createActivity({ ...spike(r), notify: true });
+      pacedIds.set(r.athleteId, result.activity.id);
+    }),
+  );
+  const paced = await measure(pacedRunners, pacedIds, pacedStart);
+  const leftover = await pendingJobs(stack);
+
+  const firstPost = Math.min(...burst.map((m) => m.posted));
+  const lastPost = Math.max(...burst.map((m) => m.posted));
+  const firstDetection = Math.min(...burst.map((m) => m.detected));
+  const lastDetection = Math.max(...burst.map((m) => m.detected));
+  const lastEmail = Math.max(...burst.map((m) => m.emailed));
+  const eventsPerS = BURST / ((lastDetection - firstPost) / 1_000);
+  const drainPerS = (BURST - 1) / ((lastDetection - firstDetection) / 1_000);
+  const emailsPerS = BURST / ((lastEmail - firstPost) / 1_000);
+  const s = (x: number) => (x / 1_000).toFixed(2);
+  const lat = (ms: Measured[], pick: (m: Measured) => number) => summarize(ms.map((m) => pick(m) - m.posted));
+  const row = (name: string, ms: Measured[]) => {
+    const det = lat(ms, (m) => m.detected);
+    const mail = lat(ms, (m) => m.emailed);
+    return [name, ms.length, s(det.p50), s(det.p95), s(det.max), s(mail.p50), s(mail.p95), s(mail.max)];
+  };
+  const section = [
+    heading('e2e', machine),
+    '',
+    `Command: \`${COMMAND}\`. ${machineLine(machine)}`,
+    `Setup: \`node --import tsx src/main.ts\` ROLE=web and ROLE=worker processes (worker concurrency: events 8, analysis 4, email 4), Postgres database of its own, private redis-server (AOF everysec), simulator (no latency, limits lifted) and SMTP sink in the bench process. ${BURST + PACED} runners with 28 runs each over eight weeks; each event is one new 16 km run (session spike → plan raised → alert email). Analysis debounce ${ANALYSIS_DEBOUNCE_MS} ms (by design).`,
+    '',
+    `Burst: ${BURST} webhooks posted by the simulator within ${s(lastPost - firstPost)} s; last detection stored ${s(lastDetection - firstPost)} s after the first POST → **${eventsPerS.toFixed(1)} events/s webhook → stored detection** (debounce included); analyses drained at ${drainPerS.toFixed(1)}/s once the first was due; all ${BURST} alert emails in ${s(lastEmail - firstPost)} s (${emailsPerS.toFixed(1)}/s).`,
+    '',
+    table(
+      ['phase', 'events', 'detection p50 s', 'p95 s', 'max s', 'email p50 s', 'p95 s', 'max s'],
+      [row(`burst (${BURST} at once)`, burst), row(`paced (${PACED_PER_S}/s)`, paced)],
+    ),
+    '',
+    `Latencies from the simulator's webhook POST of the create event to the detection row, and to the alert's arrival at the SMTP sink. Jobs left afterwards: ${JSON.stringify(leftover)}.`,
+  ].join('\n');
+  console.log(`\n${section}\n`);
+  appendResults(section);
+  void web;
+  void worker;
+} finally {
+  await stack.close();
+}
