@@ -36,7 +36,7 @@ import {
   table,
   waitFor,
 } from './lib/machine.js';
-import { type BenchRunner, connectRunners, pendingJobs, startStack } from './lib/stack.js';
+import { type BenchRunner, connectRunners, cpuSeconds, pendingJobs, startStack } from './lib/stack.js';
 
 const BURST = Number(process.argv[2] ?? 200);
 const PACED = Number(process.argv[3] ?? 40);
@@ -121,12 +121,18 @@ try {
 
   console.error(`burst: ${BURST} runs at once…`);
   const burstStart = Date.now();
+  const cpuBefore = { web: cpuSeconds(web.pid), worker: cpuSeconds(worker.pid) };
   const created = await ctx.simControl.createActivities({
     activities: burstRunners.map(spike),
     notify: true,
   });
   const burstIds = new Map(created.activities.map((a) => [a.athlete_id, a.id]));
   const burst = await measure(burstRunners, burstIds, burstStart);
+  const burstSeconds = (Date.now() - burstStart) / 1_000;
+  const burstCpu = {
+    web: (cpuSeconds(web.pid) - cpuBefore.web) / burstSeconds,
+    worker: (cpuSeconds(worker.pid) - cpuBefore.worker) / burstSeconds,
+  };
 
   console.error(`paced: ${PACED} runs at ${PACED_PER_S}/s…`);
   const pacedStart = Date.now();
@@ -162,7 +168,7 @@ try {
     `Command: \`${COMMAND}\`. ${machineLine(machine)}`,
     `Setup: \`node --import tsx src/main.ts\` ROLE=web and ROLE=worker processes (worker concurrency: events 8, analysis 4, email 4), Postgres database of its own, private redis-server (AOF everysec), simulator (no latency, limits lifted) and SMTP sink in the bench process. ${BURST + PACED} runners with 28 runs each over eight weeks; each event is one new 16 km run (session spike → plan raised → alert email). Analysis debounce ${ANALYSIS_DEBOUNCE_MS} ms (by design).`,
     '',
-    `Burst: ${BURST} webhooks posted by the simulator within ${s(lastPost - firstPost)} s; last detection stored ${s(lastDetection - firstPost)} s after the first POST → **${eventsPerS.toFixed(1)} events/s webhook → stored detection** (debounce included); analyses drained at ${drainPerS.toFixed(1)}/s once the first was due; all ${BURST} alert emails in ${s(lastEmail - firstPost)} s (${emailsPerS.toFixed(1)}/s).`,
+    `Burst: ${BURST} webhooks posted by the simulator within ${s(lastPost - firstPost)} s; last detection stored ${s(lastDetection - firstPost)} s after the first POST → **${eventsPerS.toFixed(1)} events/s webhook → stored detection** (debounce included); analyses drained at ${drainPerS.toFixed(1)}/s once the first was due; all ${BURST} alert emails in ${s(lastEmail - firstPost)} s (${emailsPerS.toFixed(1)}/s). CPU during the burst: worker ${(burstCpu.worker * 100).toFixed(0)}% of a core, web ${(burstCpu.web * 100).toFixed(0)}%.`,
     '',
     table(
       ['phase', 'events', 'detection p50 s', 'p95 s', 'max s', 'email p50 s', 'p95 s', 'max s'],
@@ -173,8 +179,6 @@ try {
   ].join('\n');
   console.log(`\n${section}\n`);
   appendResults(section);
-  void web;
-  void worker;
 } finally {
   await stack.close();
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run demo [-- --port 3000] [-- --exit]`: the guided sandbox tour
+ * `npm run demo [-- --port 3000] [--data-dir DIR] [--exit]`: the guided sandbox tour
  * (src/cli/demo/run-demo.ts). Runs until Ctrl-C, then shuts down in order;
  * with --exit it stops as soon as the tour is over.
  */

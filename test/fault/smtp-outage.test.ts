@@ -61,8 +61,10 @@ describe('fault: SMTP down, then up', () => {
     expect(drain, JSON.stringify(drain.state)).toMatchObject({ drained: true });
     expect(ledger.problems).toEqual([]);
     expect(ledger.numbers.applied).toBe(ledger.numbers.acked);
-    // Unacked keys are allowed (Strava gave up: I5), but most must have got through.
-    expect(ledger.numbers.acked).toBeGreaterThan(ledger.numbers.keys / 2);
+    // The load reached the app. Unacked keys are allowed (Strava gave up: I5); on a starved machine
+    // many answers come after the producer's timeout, yet their rows are there, so count rows.
+    expect(ledger.numbers.acked).toBeGreaterThan(0);
+    expect(ledger.numbers.inboxRows).toBeGreaterThan(ledger.numbers.keys * 0.75);
     // Every runner's plan was raised during the outage, and each alert arrived exactly once.
     expect(ledger.numbers.emailsSent).toBe(h.runners.length);
     expect(ledger.numbers.sinkMessages).toBe(h.runners.length);

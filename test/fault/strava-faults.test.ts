@@ -75,8 +75,10 @@ describe('fault: Strava slow, failing and rate limiting', () => {
     expect(drain, JSON.stringify(drain.state)).toMatchObject({ drained: true });
     expect(ledger.problems).toEqual([]);
     expect(ledger.numbers.applied).toBe(ledger.numbers.acked);
-    // Unacked keys are allowed (Strava gave up: I5), but most must have got through.
-    expect(ledger.numbers.acked).toBeGreaterThan(ledger.numbers.keys / 2);
+    // The load reached the app. Unacked keys are allowed (Strava gave up: I5); on a starved machine
+    // many answers come after the producer's timeout, yet their rows are there, so count rows.
+    expect(ledger.numbers.acked).toBeGreaterThan(0);
+    expect(ledger.numbers.inboxRows).toBeGreaterThan(ledger.numbers.keys * 0.75);
     // The faults were met: 503s in phase 1, then 429s, but only a handful of calls in that window.
     expect(byStatus(calls)['503'] ?? 0).toBeGreaterThan(0);
     expect(byStatus(inWindow)['429'] ?? 0).toBeGreaterThan(0);

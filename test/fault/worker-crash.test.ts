@@ -29,18 +29,23 @@ describe('fault: worker SIGKILLed mid-job', () => {
     const analysis = h.app.deps.queues.analysis;
     let killed: string[] = [];
     let killing: Promise<void> | undefined;
+    /** SIGKILLs the worker as soon as an analysis is in flight (its Strava read takes 1.5 s). */
+    const killWhenActive = async () => {
+      if (killing) return true;
+      const active = await analysis.getActive();
+      if (active.length === 0) return false;
+      killed = active.map((j) => j.id as string);
+      killing = first.kill('SIGKILL');
+      return true;
+    };
     const load = await h.runLoad({
       events: 200,
       ratePerSecond: 40,
       onTick: async () => {
-        if (killing) return;
-        const active = await analysis.getActive();
-        if (active.length === 0) return;
-        killed = active.map((j) => j.id as string);
-        killing = first.kill('SIGKILL');
+        await killWhenActive();
       },
     });
-    await waitFor('an analysis to be in flight', () => killing !== undefined, 20_000);
+    await waitFor('an analysis to be in flight', killWhenActive, 20_000, 20);
     await killing;
     expect(first.child.signalCode).toBe('SIGKILL');
     const second = await h.spawnWorker(STALL_KNOBS);
@@ -71,8 +76,10 @@ describe('fault: worker SIGKILLed mid-job', () => {
     expect(drain, JSON.stringify(drain.state)).toMatchObject({ drained: true });
     expect(ledger.problems).toEqual([]);
     expect(ledger.numbers.applied).toBe(ledger.numbers.acked);
-    // Unacked keys are allowed (Strava gave up: I5), but most must have got through.
-    expect(ledger.numbers.acked).toBeGreaterThan(ledger.numbers.keys / 2);
+    // The load reached the app. Unacked keys are allowed (Strava gave up: I5); on a starved machine
+    // many answers come after the producer's timeout, yet their rows are there, so count rows.
+    expect(ledger.numbers.acked).toBeGreaterThan(0);
+    expect(ledger.numbers.inboxRows).toBeGreaterThan(ledger.numbers.keys * 0.75);
     // The jobs the dead worker held were detected as stalled and ran to completion on the new one.
     expect(killed.length).toBeGreaterThan(0);
     for (const job of rerun) {

@@ -437,12 +437,20 @@ export async function startFaultHarness(options: HarnessOptions = {}) {
         const pending = harnessRunners.filter((r) => owners.has(r.athleteId));
         const deadline = Date.now() + timeoutMs;
         let todo = pending;
+        let answers: (number | null)[] = [];
         while (todo.length > 0 && Date.now() < deadline) {
           const sent = todo.map((r) => ({ r, records: playOne('create-ride', r) }));
           await sim.simulator.producer.flush();
           todo = sent.filter(({ records }) => !records.some(acked)).map(({ r }) => r);
+          answers = sent.flatMap(({ records }) =>
+            records.flatMap((rec) => rec.attempts.map((a) => a.status)),
+          );
         }
-        if (todo.length > 0) throw new Error(`${todo.length} runners could not be settled`);
+        if (todo.length > 0) {
+          throw new Error(
+            `${todo.length} runners could not be settled in ${timeoutMs} ms (last answers ${answers.join(',')})`,
+          );
+        }
         return pending.length;
       },
 

@@ -36,10 +36,9 @@ describe('npm run demo (sandbox tour)', () => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'rg-demo-test-'));
     const port = await freePort();
     result = await runDemo({
-      argv: ['--exit', '--port', String(port)],
+      argv: ['--exit', '--port', String(port), '--data-dir', dataDir],
       env: {
         DATABASE_URL: database.url,
-        DATA_DIR: dataDir,
         REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
         LOG_LEVEL: 'warn',
       },

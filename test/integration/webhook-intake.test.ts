@@ -196,6 +196,23 @@ describe('POST /webhooks/strava intake (web role, real Postgres and Redis)', () 
     expect(jobs.filter((j) => j.id === key)).toHaveLength(1);
   });
 
+  it('records a concurrent burst sharing statements (group commit): each 200 has its row, repeats collapse', async () => {
+    const accepted = await metric('accepted');
+    const events = Array.from({ length: 20 }, (_, i) => body({ object_id: 7_000_000 + i }));
+    const strangers = Array.from({ length: 10 }, () => body({ owner_id: 424242 }));
+    // 50 posts at once: more than the writer's statements in flight, so batches form.
+    const responses = await Promise.all([...events, ...events, ...strangers].map((b) => post(b)));
+    expect(responses.every((r) => r.status === 200)).toBe(true);
+    for (const b of events)
+      expect(await inboxRow(eventKeyOf(eventOf(b)))).toMatchObject({ status: 'received' });
+    for (const b of strangers) expect(await inboxRow(eventKeyOf(eventOf(b)))).toBeUndefined();
+    // One `accepted` per event; its repeat reads as in flight (`requeued`), whichever statement it was in.
+    expect((await metric('accepted')) - accepted).toBe(20);
+    const jobs = await app.deps.queues.events.getJobs(['waiting', 'delayed', 'active', 'prioritized']);
+    const keys = new Set(events.map((b) => eventKeyOf(eventOf(b))));
+    expect(jobs.filter((j) => keys.has(j.id ?? ''))).toHaveLength(20);
+  });
+
   it('treats key order in updates as the same event', async () => {
     const b = body({ aspect_type: 'update', updates: { title: 'A', type: 'Run' } });
     await post(b).expect(200);

@@ -68,11 +68,12 @@ async function record(deps: AppDeps, event: StravaEvent): Promise<RecordOutcome>
  * its row has committed). Concurrent events of one process share a statement:
  * up to MAX_IN_FLIGHT statements run at once, and events arriving while all of
  * them are busy wait for the next one, up to MAX_BATCH rows each. At low load
- * every event is its own statement at once (no timer, no added latency); under
- * load one commit (and one round trip) covers many rows. A failed statement
- * fails every event in it: none is acked, Strava retries each.
+ * every event is its own statement at once (no timer, no added latency, the
+ * single-row statement); under load one commit (and one round trip) covers
+ * many rows. A failed statement fails every event in it: none is acked,
+ * Strava retries each. At most MAX_IN_FLIGHT of the pool's 10 connections.
  */
-const MAX_IN_FLIGHT = 4;
+const MAX_IN_FLIGHT = 8;
 const MAX_BATCH = 100;
 
 type PendingRow = {
@@ -113,7 +114,8 @@ function drain(deps: AppDeps, writer: InboxWriter): void {
     writer.queue = live;
     if (batch.length === 0) break;
     writer.inFlight++;
-    insertBatch(deps, batch)
+    const only = batch.length === 1 ? batch[0] : undefined;
+    (only ? insertOne(deps, only.event, only.eventKey).then((row) => [row]) : insertBatch(deps, batch))
       .then(
         (rows) => {
           for (const [i, p] of batch.entries()) {
@@ -134,11 +136,39 @@ function drain(deps: AppDeps, writer: InboxWriter): void {
 }
 
 /**
- * One round trip for a batch: owner lookup, `INSERT … ON CONFLICT DO NOTHING`
- * (never select-then-insert, A.6) and, for a duplicate, the existing row's
- * status. Rows come back in input order (`ord`). The status sub-select reads
- * the statement's snapshot, which does not include rows inserted by this same
- * statement, so it only sees earlier rows. The same key twice in one batch
+ * One round trip for one event: owner lookup, `INSERT … ON CONFLICT DO
+ * NOTHING` (never select-then-insert, A.6) and, for a duplicate, the existing
+ * row's status. The last sub-select reads the statement's snapshot, which does
+ * not include the row inserted by this same statement, so it only sees earlier rows.
+ */
+async function insertOne(deps: AppDeps, event: StravaEvent, eventKey: string): Promise<RecordRow> {
+  // Both drivers (node-postgres, PGlite) answer `{ rows }`; the shared Db type leaves it unknown.
+  const result = (await deps.db.execute(sql`
+    with runner as (
+      select id from runners where athlete_id = ${event.ownerId}
+    ), inserted as (
+      insert into webhook_inbox
+        (event_key, runner_id, object_type, object_id, aspect_type, owner_id, subscription_id, event_time, updates)
+      select ${eventKey}, runner.id, ${event.objectType}, ${event.objectId}, ${event.aspectType},
+        ${event.ownerId}, ${event.subscriptionId}, to_timestamp(${event.eventTime}), ${JSON.stringify(event.updates)}::jsonb
+      from runner
+      on conflict (event_key) do nothing
+      returning 1
+    )
+    select
+      (select id from runner) as runner_id,
+      exists (select 1 from inserted) as inserted,
+      (select status from webhook_inbox where event_key = ${eventKey}) as existing_status`)) as unknown as {
+    rows: RecordRow[];
+  };
+  const [row] = result.rows;
+  if (!row) throw new Error('inbox insert returned no row');
+  return row;
+}
+
+/**
+ * The same for a batch, in one round trip. Rows come back in input order
+ * (`ord`). The same key twice in one batch
  * inserts once; only its first occurrence reports `inserted`, the other one
  * reads as a concurrent duplicate (status null: in flight), as it would across
  * two statements.

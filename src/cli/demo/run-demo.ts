@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { createWriteStream, existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -79,7 +79,7 @@ export type DemoResult = {
   alertEmail: string | undefined;
 };
 
-const USAGE = 'usage: npm run demo -- [--port 3000] [--exit]';
+const USAGE = 'usage: npm run demo -- [--port 3000] [--data-dir DIR] [--exit]';
 const WAIT_MS = 45_000;
 const DEMO_EMAIL = 'robin.demo@example.com';
 
@@ -88,7 +88,8 @@ export class DemoUsageError extends Error {}
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const args = readArgs(options.argv, options.env);
   const progress = createProgress(options.progress);
-  const dataDir = options.env.DATA_DIR || mkdtempSync(path.join(os.tmpdir(), 'rampguard-demo-'));
+  // A fresh directory each time (never the app's own DATA_DIR): the tour starts from an empty database.
+  const dataDir = args.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'rampguard-demo-'));
   const generatedPrefix = options.env.QUEUE_PREFIX ? undefined : `rgdemo-${randomBytes(4).toString('hex')}`;
   const env: NodeJS.ProcessEnv = {
     ...options.env,
@@ -157,12 +158,25 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   }
 }
 
-function readArgs(argv: readonly string[], env: NodeJS.ProcessEnv): { port: number; exit: boolean } {
-  let values: { port?: string | undefined; exit?: boolean | undefined; help?: boolean | undefined };
+function readArgs(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): { port: number; exit: boolean; dataDir: string | undefined } {
+  let values: {
+    port?: string | undefined;
+    'data-dir'?: string | undefined;
+    exit?: boolean | undefined;
+    help?: boolean | undefined;
+  };
   try {
     ({ values } = parseArgs({
       args: [...argv],
-      options: { port: { type: 'string' }, exit: { type: 'boolean' }, help: { type: 'boolean' } },
+      options: {
+        port: { type: 'string' },
+        'data-dir': { type: 'string' },
+        exit: { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
     }));
   } catch (err) {
     throw new DemoUsageError(`${(err as Error).message}\n${USAGE}`);
@@ -174,7 +188,7 @@ function readArgs(argv: readonly string[], env: NodeJS.ProcessEnv): { port: numb
       `--port must be a port number (PUBLIC_URL and the OAuth callback need a fixed one)\n${USAGE}`,
     );
   }
-  return { port, exit: values.exit === true };
+  return { port, exit: values.exit === true, dataDir: values['data-dir'] };
 }
 
 async function checkRedis(url: string): Promise<void> {
@@ -291,7 +305,9 @@ class Tour {
 
   private async createRunner(): Promise<void> {
     await this.progress.step('Create a runner on the simulated Strava', async () => {
-      const athlete = await this.sim.createAthlete({ firstname: 'Robin', lastname: 'Demo' });
+      // A random id: with DATABASE_URL set, an earlier tour's runner must not be picked up again.
+      const id = String(70_000_000 + randomInt(20_000_000));
+      const athlete = await this.sim.createAthlete({ id, firstname: 'Robin', lastname: 'Demo' });
       this.athleteId = athlete.id;
       const shoe = await this.sim.createShoe(athlete.id, {
         name: 'Daily trainer',

@@ -6,9 +6,10 @@ import { errorBody } from '../errors.js';
 /**
  * Per client ip, far above anything Strava sends (a 429 costs Strava one of
  * its three attempts, API.md §1.4): only a flood from one address is cut.
+ * 3,000/min leaves room for Strava's retry burst after an outage.
  * The ip is `req.ip`, which honours exactly TRUST_PROXY_HOPS proxies.
  */
-export const WEBHOOK_REQUESTS_PER_MINUTE = 600;
+export const WEBHOOK_REQUESTS_PER_MINUTE = 3_000;
 
 export function limitWebhookRate(
   { metrics }: AppDeps,
@@ -19,6 +20,10 @@ export function limitWebhookRate(
     limit: perMinute,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
+    // Our own 503s (database outage) must not count: Strava's retries after an outage
+    // would otherwise be refused and the events lost (found by test/fault/postgres-outage).
+    requestWasSuccessful: (_req, res) => res.statusCode !== 503,
+    skipFailedRequests: true,
     handler: (_req, res) => {
       metrics.webhookEvents.inc({ outcome: 'rate_limited' });
       res.status(429).json(errorBody('rate_limited', 'Too many requests'));
