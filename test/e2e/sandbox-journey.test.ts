@@ -2,7 +2,6 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
-import { Redis } from 'ioredis';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readStoredSubscription } from '../../src/app/strava-subscription.js';
@@ -12,6 +11,7 @@ import { createLogger } from '../../src/shared/logger.js';
 import { createSimControl, type SimControl } from '../../src/sim/index.js';
 import { startTestApp, testEnv } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { deleteQueueKeys, REDIS_URL } from '../helpers/queue-keys.js';
 import { freePort } from '../helpers/redis-server.js';
 import { type SinkMessage, type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
 
@@ -24,7 +24,6 @@ import { type SinkMessage, type SmtpSink, startSmtpSink } from '../helpers/smtp-
  */
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ARTIFACTS = path.resolve('test/artifacts/sandbox-journey');
 const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const PHONE = { width: 390, height: 844 };
@@ -52,18 +51,6 @@ async function eventually<T>(
     }
     await new Promise((r) => setTimeout(r, 150));
   }
-}
-
-async function deleteQueueKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  redis.disconnect();
 }
 
 /** Phone-size screenshot of the whole page, plus a desktop one when asked. */

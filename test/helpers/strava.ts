@@ -26,6 +26,7 @@ import {
 import { testEnv } from './app.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 import { silentLogger } from './logger.js';
+import { deleteKeys } from './queue-keys.js';
 
 export type TestContextOptions = {
   /** Simulator options (rate limits, token lifetime, faults…); it always listens on a free port. */
@@ -154,13 +155,4 @@ export async function connectRunner(
 async function waitUntilReady(redis: Redis): Promise<void> {
   if (redis.status === 'ready') return;
   await once(redis, 'ready');
-}
-
-async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
 }

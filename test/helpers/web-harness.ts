@@ -1,5 +1,4 @@
 import { eq, type SQL } from 'drizzle-orm';
-import { Redis } from 'ioredis';
 import request from 'supertest';
 import { expect } from 'vitest';
 import { selectRows } from '../../src/db/client.js';
@@ -15,6 +14,9 @@ import {
 } from '../../src/sim/index.js';
 import { startTestApp, testEnv } from './app.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
+import { deleteQueueKeys, REDIS_URL } from './queue-keys.js';
+
+export { REDIS_URL };
 
 /**
  * A web harness for sign-in, session, API and account tests: the real
@@ -29,8 +31,6 @@ export type Harness = {
   app: Running;
   publicUrl: string;
 };
-
-export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export async function startHarness(
   env: NodeJS.ProcessEnv = {},
@@ -65,18 +65,6 @@ export async function stopHarness(h: Harness | undefined, dropDatabase = true): 
   await deleteQueueKeys(h.app.deps.config.queuePrefix);
   await h.sim.close();
   if (dropDatabase) await h.database.drop();
-}
-
-export async function deleteQueueKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  redis.disconnect();
 }
 
 /** A browser's cookies, enough for these flows (no domain or path matching: one host). */

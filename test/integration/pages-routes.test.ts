@@ -1,6 +1,5 @@
 import { randomInt } from 'node:crypto';
 import { and, count, eq } from 'drizzle-orm';
-import { Redis } from 'ioredis';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkInUrls } from '../../src/app/email/check-in-links.js';
@@ -15,6 +14,7 @@ import { createSession } from '../../src/http/session/session-store.js';
 import type { Running } from '../../src/server.js';
 import { startTestApp, testEnv } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { deleteQueueKeys, REDIS_URL } from '../helpers/queue-keys.js';
 import { freePort } from '../helpers/redis-server.js';
 
 /*
@@ -24,7 +24,6 @@ import { freePort } from '../helpers/redis-server.js';
  * against known data, hostile names included.
  */
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DAY = 86_400_000;
 const HOSTILE_RUN = '<script>alert(1)</script>';
 const HOSTILE_SHOE = '"><img src=x onerror=alert(1)>';
@@ -32,18 +31,6 @@ const SPIKE_ACTIVITY = '9007199254740993001';
 
 type Seeded = { runnerId: string; cookie: string };
 type SeedOptions = Partial<typeof runners.$inferInsert> & { withData?: boolean };
-
-async function deleteQueueKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  redis.disconnect();
-}
 
 async function eventually<T>(check: () => Promise<T | null | undefined>, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
