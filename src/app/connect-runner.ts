@@ -1,4 +1,5 @@
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import type { Tx } from '../db/client.js';
 import { insertPlanVersion, loadCurrentPlan } from '../db/repositories/plans.js';
 import { runners } from '../db/schema/index.js';
 import { initialPlan } from '../domain/plan.js';
@@ -27,12 +28,20 @@ export function missingScopesOf(granted: readonly string[]): string[] {
   return REQUESTED_SCOPES.filter((s) => !granted.includes(s));
 }
 
+/** Either activity scope lets RampGuard list runs; without one every analysis would be refused. */
+export function canReadActivities(granted: readonly string[]): boolean {
+  return granted.includes('activity:read') || granted.includes('activity:read_all');
+}
+
 /**
  * After a successful code exchange (SPEC §1 journey 1): upsert the runner by
  * athlete id, store the tokens encrypted, start the plan (version 1, daily,
  * from now: the plan begins at connect) and mark the first analysis due, all
  * in one transaction; then enqueue the backfill. A reconnect keeps the runner's
  * history, settings and `connected_at`, and clears `disconnected_at`.
+ * Without an activity scope the runner is connected parked instead
+ * (docs/strava-quota.md): tokens are kept (disconnect can still revoke them),
+ * no analysis is queued, and the plan page asks them to reconnect.
  */
 export async function connectRunner(
   deps: AppDeps,
@@ -42,6 +51,8 @@ export async function connectRunner(
   const now = deps.clock.now();
   const athlete = authorization.athlete;
   const scopes = grantedScopes.join(',');
+  // Without an activity scope every list call is refused: connect "needing access", queue nothing.
+  const readsActivities = canReadActivities(grantedScopes);
   const connected = await deps.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(runners)
@@ -61,6 +72,7 @@ export async function connectRunner(
           firstname: athlete.firstname,
           scopes,
           disconnectedAt: null,
+          stravaRefusal: null,
           backfillStatus: 'pending',
           updatedAt: now,
         },
@@ -74,11 +86,28 @@ export async function connectRunner(
     const runnerId = row!.id;
     await deps.strava.saveTokens(tx, runnerId, athlete.id, authorization);
     if (!(await loadCurrentPlan(tx, runnerId))) await insertPlanVersion(tx, runnerId, initialPlan(now));
-    await markAnalysisDue(tx, runnerId, now);
+    if (readsActivities) await markAnalysisDue(tx, runnerId, now);
+    else await parkWithoutActivityScope(tx, runnerId, now);
     return { runnerId, created: Boolean(row!.created), emailVerified: row!.emailVerifiedAt !== null };
   });
   // After commit: Redis never holds a transaction open. A failed add is left to the sweeper (due mark committed).
-  await enqueueAnalysis(deps, connected.runnerId, 'connect');
-  deps.logger.info({ runnerId: connected.runnerId, created: connected.created }, 'runner connected');
+  if (readsActivities) await enqueueAnalysis(deps, connected.runnerId, 'connect');
+  deps.logger.info(
+    { runnerId: connected.runnerId, created: connected.created, readsActivities },
+    readsActivities ? 'runner connected' : 'runner connected without activity access: parked',
+  );
   return { ...connected, missingScopes: missingScopesOf(grantedScopes) };
+}
+
+/** After `saveTokens` (which clears `disconnected_at`), in the same transaction. */
+async function parkWithoutActivityScope(tx: Tx, runnerId: string, now: Date): Promise<void> {
+  await tx
+    .update(runners)
+    .set({
+      disconnectedAt: now,
+      stravaRefusal: 'activity_scope_missing',
+      analysisDueAt: null,
+      backfillStatus: 'failed',
+    })
+    .where(eq(runners.id, runnerId));
 }

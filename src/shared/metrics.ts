@@ -42,6 +42,12 @@ export function createMetrics() {
       labelNames: ['endpoint', 'status'] as const,
       registers: [registry],
     }),
+    stravaRefusals: new Counter({
+      name: 'rampguard_strava_refusals_total',
+      help: 'Runners parked because Strava refused for good (no call until they reconnect), by reason',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
     emails: new Counter({
       name: 'rampguard_emails_total',
       help: 'Emails by template and outcome',

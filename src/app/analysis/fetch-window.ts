@@ -1,6 +1,7 @@
 import { isRun } from '../../domain/runs.js';
 import type { Run, Shoe } from '../../domain/types.js';
 import type { StravaClient } from '../../integrations/strava/client.js';
+import { StravaNotFoundError } from '../../integrations/strava/errors.js';
 
 /** Shoes are re-read from Strava at most this often, unless a run wears one we have not cached. */
 export const SHOE_REFRESH_MS = 6 * 3_600_000;
@@ -41,6 +42,26 @@ export async function fetchWindow(
     return { runs, shoes: athlete.shoes ?? [] };
   }
   const shoes: Shoe[] = [];
-  for (const gearId of stale ? worn : unknown) shoes.push(await strava.getGear(runner.id, gearId));
+  for (const gearId of stale ? worn : unknown) {
+    const shoe = await getGearIfVisible(strava, runner.id, gearId);
+    if (shoe) shoes.push(shoe);
+  }
   return { runs, shoes };
+}
+
+/**
+ * A shoe Strava no longer shows (deleted, or another athlete's id) is left out rather than
+ * failing the whole analysis: a failure here would be retried and swept again for ever.
+ */
+async function getGearIfVisible(
+  strava: StravaClient,
+  runnerId: string,
+  gearId: string,
+): Promise<Shoe | null> {
+  try {
+    return await strava.getGear(runnerId, gearId);
+  } catch (err) {
+    if (err instanceof StravaNotFoundError) return null;
+    throw err;
+  }
 }

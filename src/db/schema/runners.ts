@@ -1,6 +1,16 @@
 import { sql } from 'drizzle-orm';
 import { boolean, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
+/** Why a runner is parked (no Strava call until they reconnect). */
+export const STRAVA_REFUSALS = [
+  'activity_scope_missing',
+  'access_revoked',
+  'grant_invalid',
+  'athlete_not_found',
+  'strava_failing',
+] as const;
+export type StravaRefusal = (typeof STRAVA_REFUSALS)[number];
+
 /** One row per connected Strava athlete. Every other runner table cascades from it. */
 export const runners = pgTable('runners', {
   id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
@@ -22,6 +32,11 @@ export const runners = pgTable('runners', {
   emailSuppressedAt: timestamp('email_suppressed_at', { withTimezone: true }),
   /** Set when Strava refused the runner's tokens for good (revoked); cleared on reconnect. */
   disconnectedAt: timestamp('disconnected_at', { withTimezone: true }),
+  /**
+   * Why Strava access stopped (docs/strava-quota.md): set with `disconnected_at` when Strava refused
+   * for a reason retrying cannot fix, so no further call is made until the runner reconnects.
+   */
+  stravaRefusal: text('strava_refusal', { enum: STRAVA_REFUSALS }),
   /** Runs that start after this instant can alert; earlier ones are history (SPEC §5). */
   connectedAt: timestamp('connected_at', { withTimezone: true }).notNull().defaultNow(),
   backfillStatus: text('backfill_status', { enum: ['pending', 'running', 'done', 'failed'] })

@@ -7,6 +7,7 @@ import { sendPrivatePage } from './layout.js';
 import { loadRunner, type RunnerRow } from './load-runner.js';
 import { missingScopesNotice } from './missing-scopes.js';
 import { pageForm, pageRunnerId, pageSession, siteOf } from './page-session.js';
+import { stravaAccessNotice } from './strava-access-notice.js';
 
 const PATH = '/onboarding';
 /** Reload interval while the history import runs (no JavaScript needed). */
@@ -49,12 +50,17 @@ function render(deps: AppDeps, req: Request, res: Response, runner: RunnerRow, f
         ? 'You are connected and your email is confirmed: your knee plan is ready.'
         : 'You are connected. Confirm an email address and your knee plan is ready; your history is read meanwhile.'
     }</p>
+${stravaAccessNotice(runner)}
 ${emailSection(runner, form)}
-<section class="card" aria-labelledby="import-title">
+${
+  runner.stravaRefusal
+    ? ''
+    : html`<section class="card" aria-labelledby="import-title">
 <h2 id="import-title">Your running history</h2>
 ${importProgress(runner, PATH)}
 </section>
-${missingScopesNotice(runner.scopes)}
+${missingScopesNotice(runner.scopes)}`
+}
 <p><a class="button" href="/plan">See my plan</a></p>`,
   });
 }

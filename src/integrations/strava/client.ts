@@ -151,7 +151,7 @@ export function createStravaClient(deps: StravaClientDeps, options: StravaClient
     } catch (err) {
       rethrowUnlessTokenRejected(request.endpoint, err);
       await tokens.markDisconnected(runnerId);
-      throw new StravaAuthError('Strava rejected a freshly refreshed token');
+      throw new StravaAuthError('Strava rejected a freshly refreshed token', 'revoked');
     }
   }
 

@@ -44,7 +44,7 @@ export class StravaUnavailableError extends AppError {
 
 /** 404: the resource is gone or not visible with this token's scopes. */
 export class StravaNotFoundError extends AppError {
-  constructor(endpoint: string) {
+  constructor(readonly endpoint: string) {
     super('strava_not_found', `Strava ${endpoint}: not found`, 404, false);
     this.name = 'StravaNotFoundError';
   }
@@ -52,15 +52,25 @@ export class StravaNotFoundError extends AppError {
 
 /** 403: the token lacks a scope or the resource belongs to someone else. */
 export class StravaForbiddenError extends AppError {
-  constructor(endpoint: string) {
+  constructor(readonly endpoint: string) {
     super('strava_forbidden', `Strava ${endpoint}: forbidden`, 403, false);
     this.name = 'StravaForbiddenError';
   }
 }
 
+/**
+ * Why a runner's authorization is gone: `revoked` (Strava answered 401 to a freshly refreshed
+ * token), `grant_invalid` (Strava refused the refresh token), `not_connected` (no tokens stored,
+ * or the runner is already disconnected: nothing was sent).
+ */
+export type StravaAuthFailure = 'revoked' | 'grant_invalid' | 'not_connected';
+
 /** The runner's authorization is gone (revoked, invalid refresh token, or no tokens stored). */
 export class StravaAuthError extends AppError {
-  constructor(reason: string) {
+  constructor(
+    reason: string,
+    readonly failure: StravaAuthFailure = 'not_connected',
+  ) {
     super('strava_unauthorized', `Strava authorization lost: ${reason}`, 401, false);
     this.name = 'StravaAuthError';
   }

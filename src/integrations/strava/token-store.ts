@@ -1,7 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Config } from '../../config.js';
 import type { Db, DbOrTx } from '../../db/client.js';
-import { runners, stravaTokens } from '../../db/schema/index.js';
+import { runners, type StravaRefusal, stravaTokens } from '../../db/schema/index.js';
 import type { Clock } from '../../shared/clock.js';
 import { currentTokenKey, decryptToken, encryptToken, keyringFromConfig } from '../../shared/crypto.js';
 import type { Logger } from '../../shared/logger.js';
@@ -54,6 +54,13 @@ type StoredRow = TokenSet & {
   disconnected: boolean;
 };
 
+/** Parking reasons under which Strava still accepts the runner's tokens (docs/strava-quota.md). */
+const GRANT_ALIVE: ReadonlySet<string> = new Set<StravaRefusal>([
+  'activity_scope_missing',
+  'athlete_not_found',
+  'strava_failing',
+]);
+
 type Flight = { promise: Promise<string>; rejected: string | undefined };
 
 export function createTokenStore(options: TokenStoreOptions): TokenStore {
@@ -68,6 +75,7 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
       .select({
         athleteId: runners.athleteId,
         disconnectedAt: runners.disconnectedAt,
+        stravaRefusal: runners.stravaRefusal,
         accessTokenEnc: stravaTokens.accessTokenEnc,
         refreshTokenEnc: stravaTokens.refreshTokenEnc,
         expiresAt: stravaTokens.expiresAt,
@@ -79,7 +87,9 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
     if (!row) return null;
     return {
       athleteId: row.athleteId,
-      disconnected: row.disconnectedAt !== null,
+      // A runner parked for a reason other than a dead grant keeps usable tokens: disconnecting
+      // must still be able to revoke them (callers skip parked runners before asking for one).
+      disconnected: row.disconnectedAt !== null && !GRANT_ALIVE.has(row.stravaRefusal ?? ''),
       accessToken: decryptToken(row.accessTokenEnc, keyring, row.athleteId),
       refreshToken: decryptToken(row.refreshTokenEnc, keyring, row.athleteId),
       refreshTokenEnc: row.refreshTokenEnc,
@@ -144,7 +154,7 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
       if ('token' in second) return second.token;
     }
     await markDisconnected(runnerId);
-    throw new StravaAuthError('Strava refused the refresh token');
+    throw new StravaAuthError('Strava refused the refresh token', 'grant_invalid');
   }
 
   /** One refresh per runner in this process; callers arriving meanwhile share its result. */

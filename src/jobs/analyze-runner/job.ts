@@ -1,8 +1,15 @@
 import { analyzeRunner } from '../../app/analysis/analyze-runner.js';
 import { enqueueSendEmails } from '../../app/email/enqueue-send-email.js';
+import { refusalOf } from '../../app/strava-access/classify-refusal.js';
+import { parkRunner } from '../../app/strava-access/park-runner.js';
 import { deferForRateLimit } from '../../integrations/strava/defer.js';
-import { StravaAuthError, StravaRateLimitError } from '../../integrations/strava/errors.js';
-import { ANALYZE_RUNNER_JOB, analyzeRunnerJobOptions, ZAnalyzeRunnerPayload } from '../analysis-request.js';
+import { StravaRateLimitError } from '../../integrations/strava/errors.js';
+import {
+  ANALYSIS_ATTEMPTS,
+  ANALYZE_RUNNER_JOB,
+  analyzeRunnerJobOptions,
+  ZAnalyzeRunnerPayload,
+} from '../analysis-request.js';
 import { defineJob } from '../definition.js';
 
 /**
@@ -16,7 +23,7 @@ export const analyzeRunnerJob = defineJob({
   schema: ZAnalyzeRunnerPayload,
   options: analyzeRunnerJobOptions,
   async process({ runnerId }, ctx) {
-    const { deps } = ctx;
+    const { deps, attemptsMade } = ctx;
     try {
       const result = await analyzeRunner(deps, runnerId, async (page, runsSoFar) => {
         deps.logger.debug({ runnerId, page, runsSoFar }, 'analysis page read');
@@ -27,9 +34,11 @@ export const analyzeRunnerJob = defineJob({
     } catch (err) {
       // Strava said no for now: defer the whole queue to the next window instead of burning retries.
       if (err instanceof StravaRateLimitError) return deferForRateLimit(err, ctx);
-      // Revoked access: the runner is marked disconnected; nothing to retry.
-      if (err instanceof StravaAuthError) return { outcome: 'skipped', detail: 'Strava access revoked' };
-      throw err;
+      // A refusal retrying cannot fix (or the last try of a transient one): no further call until reconnect.
+      const refusal = refusalOf(err, attemptsMade + 1 >= ANALYSIS_ATTEMPTS);
+      if (refusal === null) throw err;
+      await parkRunner(deps, runnerId, refusal);
+      return { outcome: 'skipped', detail: `runner parked: ${refusal}` };
     }
   },
 });

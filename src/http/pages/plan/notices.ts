@@ -3,6 +3,7 @@ import { html, type SafeHtml } from '../html.js';
 import { importProgress, isImporting } from '../import-progress.js';
 import type { RunnerRow } from '../load-runner.js';
 import { missingScopesNotice } from '../missing-scopes.js';
+import { stravaAccessNotice } from '../strava-access-notice.js';
 
 /** See-a-physical-therapist advice (SPEC §1 journey 3), first thing on the page when it applies. */
 export function physioNotice(seePhysio: boolean): SafeHtml {
@@ -29,6 +30,9 @@ function emailNotice(runner: RunnerRow): SafeHtml {
 
 /** Account notices above the plan: email status, history import, missing permissions. */
 export function runnerNotices(runner: RunnerRow): SafeHtml {
+  if (runner.stravaRefusal)
+    return html`${stravaAccessNotice(runner)}
+${emailNotice(runner)}`;
   return html`${emailNotice(runner)}
 ${isImporting(runner) || runner.backfillStatus === 'failed' ? html`<div class="card">${importProgress(runner, '/plan')}</div>` : ''}
 ${missingScopesNotice(runner.scopes)}`;
