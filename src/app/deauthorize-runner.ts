@@ -2,8 +2,9 @@ import { eq } from 'drizzle-orm';
 import { runners } from '../db/schema/index.js';
 import { deleteRunner } from './delete-runner.js';
 import type { AppDeps } from './deps.js';
+import { claimDeauthorizationCheck } from './strava-access/deauthorization-check.js';
 
-export type DeauthorizeResult = 'deleted' | 'forged' | 'gone';
+export type DeauthorizeResult = 'deleted' | 'forged' | 'gone' | 'already_checked';
 
 /**
  * An athlete `authorized: "false"` event (SPEC §4). Events are unsigned, so
@@ -11,12 +12,26 @@ export type DeauthorizeResult = 'deleted' | 'forged' | 'gone';
  * (401 / invalid refresh token) deletes the runner and every row about them
  * (`deleteRunner`, SPEC §8). A grant that still works means
  * the event was forged: nothing is deleted and the counter says so. Network
- * trouble throws (retryable): an outage never confirms a revocation.
+ * trouble throws (retryable): an outage never confirms a revocation. Claims
+ * arriving while a check runs or its answer is fresh are answered without a
+ * call (`claimDeauthorizationCheck`).
  */
 export async function deauthorizeRunner(deps: AppDeps, runnerId: string): Promise<DeauthorizeResult> {
   const [runner] = await deps.db.select({ id: runners.id }).from(runners).where(eq(runners.id, runnerId));
   if (!runner) return 'gone';
-  const verdict = await deps.strava.verifyAuthorization(runnerId);
+  // At most one check per runner per 10 minutes, across processes: repeated claims cost nothing.
+  const claim = await claimDeauthorizationCheck(deps, runnerId);
+  if (!claim.acquired) {
+    deps.metrics.forgedDeauthorizations.inc();
+    return 'already_checked';
+  }
+  let verdict: 'authorized' | 'revoked';
+  try {
+    verdict = await deps.strava.verifyAuthorization(runnerId);
+  } catch (err) {
+    await claim.release(); // an outage confirms nothing: the retry must be able to check again
+    throw err;
+  }
   if (verdict === 'authorized') {
     deps.metrics.forgedDeauthorizations.inc();
     deps.logger.warn({ runnerId }, 'deauthorization event not confirmed by Strava: nothing deleted');

@@ -1,4 +1,5 @@
 import { analyzeRunnerJob } from './analyze-runner/job.js';
+import { deauthRecheckJob } from './deauth-recheck/job.js';
 import type { JobDefinition } from './definition.js';
 import { INBOX_PURGE_EVERY_MS, inboxPurgeJob } from './inbox-purge/job.js';
 import { INBOX_SWEEP_EVERY_MS, inboxSweepJob } from './inbox-sweep/job.js';
@@ -22,6 +23,7 @@ export const JOB_REGISTRY: readonly JobDefinition<unknown>[] = [
   purgeStravaCacheJob as JobDefinition<unknown>,
   reviewPlansJob as JobDefinition<unknown>,
   reconcileRunnersJob as JobDefinition<unknown>,
+  deauthRecheckJob as JobDefinition<unknown>,
 ];
 
 /** Repeatable maintenance jobs, upserted at worker start (idempotent across processes). */

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { eq, sql } from 'drizzle-orm';
 import { analyzeRunner } from '../../src/app/analysis/analyze-runner.js';
 import { selectRows } from '../../src/db/client.js';
-import { runners } from '../../src/db/schema/index.js';
+import { runners, stravaSubscription } from '../../src/db/schema/index.js';
 import { QUEUE_NAMES, type QueueName } from '../../src/jobs/queue-names.js';
 import type { Running } from '../../src/server.js';
 import type { Clock } from '../../src/shared/clock.js';
@@ -220,6 +220,12 @@ export async function startFaultHarness(options: HarnessOptions = {}) {
       verifyToken: env.STRAVA_VERIFY_TOKEN as string,
       createdAt: stamp,
       updatedAt: stamp,
+    });
+    // Our side: the id the subscription CLI would have stored (events without one are dropped).
+    await database.db.insert(stravaSubscription).values({
+      id: 1,
+      subscriptionId: String(subscriptionId),
+      callbackUrl: `${app.url}/webhooks/strava`,
     });
 
     const ctx = { deps: app.deps, simControl } as Pick<TestContext, 'deps' | 'simControl'> as TestContext;

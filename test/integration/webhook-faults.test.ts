@@ -66,7 +66,14 @@ describe('webhook intake under dependency faults', () => {
     pgProxy = await startTcpProxy(Number(new URL(database.url).port || 5432));
     const url = new URL(database.url);
     url.port = String(pgProxy.port);
-    app = await startTestApp(testEnv({ DATABASE_URL: url.toString(), REDIS_URL: redis.url, ROLE: 'web' }));
+    app = await startTestApp(
+      testEnv({
+        DATABASE_URL: url.toString(),
+        REDIS_URL: redis.url,
+        ROLE: 'web',
+        STRAVA_SUBSCRIPTION_ID: '1',
+      }),
+    );
   });
   afterAll(async () => {
     await app?.stop();

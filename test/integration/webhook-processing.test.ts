@@ -86,7 +86,9 @@ describe('processing Strava events (events worker, real Postgres and Redis)', ()
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    app = await startTestApp(testEnv({ DATABASE_URL: database.url, ROLE: 'web' }));
+    app = await startTestApp(
+      testEnv({ DATABASE_URL: database.url, ROLE: 'web', STRAVA_SUBSCRIPTION_ID: String(SUBSCRIPTION) }),
+    );
     const deps: AppDeps = {
       ...app.deps,
       strava: {

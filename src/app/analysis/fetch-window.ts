@@ -2,6 +2,7 @@ import { isRun } from '../../domain/runs.js';
 import type { Run, Shoe } from '../../domain/types.js';
 import type { StravaClient } from '../../integrations/strava/client.js';
 import { StravaNotFoundError } from '../../integrations/strava/errors.js';
+import { pagingRuleFor } from '../../integrations/strava/last-page.js';
 
 /** Shoes are re-read from Strava at most this often, unless a run wears one we have not cached. */
 export const SHOE_REFRESH_MS = 6 * 3_600_000;
@@ -10,21 +11,25 @@ export type FetchedWindow = { runs: Run[]; shoes: Shoe[] | null };
 
 /**
  * Reads the runner's current truth from Strava: the list endpoint over the
- * window (per_page=200, normally one call) and, when needed, their shoes
+ * window (per_page=200: one call once a short page can be trusted to be the
+ * last, see last-page.ts) and, when needed, their shoes
  * (`GET /athlete` with profile:read_all, else `GET /gear/{id}` per unknown shoe).
  * Returns `shoes: null` when the cached shoes are still fresh.
  */
 export async function fetchWindow(
   strava: StravaClient,
-  runner: { id: string; scopes: string },
+  runner: { id: string; scopes: string; lastAnalyzedAt: Date | null },
   windowStart: Date,
   cachedShoes: readonly (Shoe & { fetchedAt: Date })[],
   now: Date,
   onPage?: (page: number, runsSoFar: number) => Promise<void>,
 ): Promise<FetchedWindow> {
   let runsSoFar = 0;
+  // The first read after connecting must be complete whatever the token; later ones may stop early.
+  const purpose = runner.lastAnalyzedAt === null ? 'backfill' : 'refresh';
   const activities = await strava.listAllActivities(runner.id, {
     after: windowStart,
+    paging: pagingRuleFor(runner.scopes.split(','), purpose),
     onPage: async (page, pageNumber) => {
       runsSoFar += page.length;
       await onPage?.(pageNumber, runsSoFar);

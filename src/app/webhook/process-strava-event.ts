@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { webhookInbox } from '../../db/schema/index.js';
 import { enqueueAnalysis, markAnalysisDue } from '../../jobs/analysis-request.js';
+import { scheduleDeauthRecheck } from '../../jobs/deauth-recheck/job.js';
 import { isRetryable } from '../../shared/errors.js';
 import { deauthorizeRunner } from '../deauthorize-runner.js';
 import type { AppDeps } from '../deps.js';
@@ -65,6 +66,7 @@ async function apply(deps: AppDeps, eventKey: string): Promise<ProcessResult> {
     }
     case 'deauthorize': {
       const result = await deauthorizeRunner(deps, runnerId);
+      if (result === 'already_checked') await scheduleDeauthRecheck(deps, runnerId);
       // A confirmed revocation deleted the runner and, by cascade, this row.
       await finishInboxRow(db, eventKey, 'done', clock.now());
       return { outcome: 'done', detail: `deauthorization ${result}` };

@@ -15,6 +15,8 @@ export const RECORD_DEADLINE_MS = 1_400;
 
 export type RecordOutcome =
   | { outcome: 'dropped_foreign_subscription' }
+  /** No subscription is configured or stored: nothing can tell Strava's events from forged ones. */
+  | { outcome: 'dropped_no_subscription' }
   | { outcome: 'dropped_unknown_owner' }
   /** New row, or a duplicate of a row still in flight: (re-)enqueue its job. */
   | { outcome: 'accepted' | 'requeued'; eventKey: string }
@@ -36,8 +38,9 @@ type RecordRow = { runner_id: string | null; inserted: boolean; existing_status:
 /**
  * Durably records one event in the inbox before it is acked (reliability.md
  * A.2). Foreign subscriptions and unknown owners are dropped without a row.
- * Without a configured or stored subscription id (sandbox, or before the CLI
- * ran) every subscription_id is accepted: there is nothing to compare against.
+ * Without a configured or stored subscription id (before the CLI ran) no event
+ * is processed: every one of them could be forged, and each would cost Strava
+ * calls (docs/strava-quota.md). A warning says so once per process.
  */
 export async function recordStravaEvent(deps: AppDeps, event: StravaEvent): Promise<RecordOutcome> {
   try {
@@ -47,11 +50,24 @@ export async function recordStravaEvent(deps: AppDeps, event: StravaEvent): Prom
   }
 }
 
+const warnedWithoutSubscription = new WeakSet<object>();
+
+function warnNoSubscriptionOnce(deps: AppDeps): void {
+  if (warnedWithoutSubscription.has(deps.db)) return;
+  warnedWithoutSubscription.add(deps.db);
+  deps.logger.warn(
+    'strava event dropped: no webhook subscription is stored or configured; ' +
+      'run `npm run strava -- subscription create` or set STRAVA_SUBSCRIPTION_ID',
+  );
+}
+
 async function record(deps: AppDeps, event: StravaEvent): Promise<RecordOutcome> {
   const expected = await getExpectedSubscriptionId(deps);
-  if (expected !== undefined && expected !== event.subscriptionId) {
-    return { outcome: 'dropped_foreign_subscription' };
+  if (expected === undefined) {
+    warnNoSubscriptionOnce(deps);
+    return { outcome: 'dropped_no_subscription' };
   }
+  if (expected !== event.subscriptionId) return { outcome: 'dropped_foreign_subscription' };
   const eventKey = eventKeyOf(event);
   const row = await insertInboxRow(deps, event, eventKey);
   if (row.runner_id === null) return { outcome: 'dropped_unknown_owner' };

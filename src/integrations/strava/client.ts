@@ -10,6 +10,7 @@ import {
   StravaRequestError,
 } from './errors.js';
 import { createStravaHttp, type StravaRequest } from './http.js';
+import { isLastPage, type PagingRule } from './last-page.js';
 import {
   type AppCredentials,
   type AuthorizeUrlOptions,
@@ -58,6 +59,8 @@ export type ListAllActivitiesOptions = Omit<ListActivitiesOptions, 'page'> & {
   onPage?: (runs: Run[], page: number) => void | Promise<void>;
   /** Safety stop (default 100 pages = 20,000 activities at 200 per page). */
   maxPages?: number;
+  /** Default `to-empty-page`: stop only on an empty page (see last-page.ts). */
+  paging?: PagingRule;
 };
 
 /**
@@ -75,7 +78,7 @@ export type StravaClient = {
   deauthorize(runnerId: string): Promise<void>;
   getAthlete(runnerId: string): Promise<StravaAthlete>;
   listActivities(runnerId: string, options?: ListActivitiesOptions): Promise<Run[]>;
-  /** Every page until an empty one (pages can come back short while more exist). */
+  /** Every page until an empty one (pages can come back short while more exist), or a trusted short one. */
   listAllActivities(runnerId: string, options?: ListAllActivitiesOptions): Promise<Run[]>;
   getActivity(runnerId: string, activityId: StravaId): Promise<StravaActivityDetail>;
   getGear(runnerId: string, gearId: string): Promise<Shoe>;
@@ -212,11 +215,14 @@ export function createStravaClient(deps: StravaClientDeps, options: StravaClient
     async listAllActivities(runnerId, opts = {}) {
       const all: Run[] = [];
       const maxPages = opts.maxPages ?? 100;
+      const perPage = opts.perPage ?? 200;
       for (let page = 1; page <= maxPages; page++) {
-        const runs = await listActivities(runnerId, { ...opts, page });
-        if (runs.length === 0) return all;
-        all.push(...runs);
-        await opts.onPage?.(runs, page);
+        const runs = await listActivities(runnerId, { ...opts, perPage, page });
+        if (runs.length > 0) {
+          all.push(...runs);
+          await opts.onPage?.(runs, page);
+        }
+        if (isLastPage(opts.paging ?? 'to-empty-page', runs.length, perPage)) return all;
       }
       deps.logger.warn({ runnerId, maxPages }, 'strava activity listing stopped at the page limit');
       return all;

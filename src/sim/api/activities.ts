@@ -1,6 +1,6 @@
+import { listActivityPage } from '../model/list-activities.js';
 import { readQuery } from '../params.js';
 import { canReadActivities, canReadPrivateActivities } from '../scopes.js';
-import type { SimActivity } from '../state.js';
 import { FAULTS, sendJson } from '../strava-errors.js';
 import { presentDetailedActivity, presentSummaryActivity } from './present.js';
 import type { ApiRoute } from './route-types.js';
@@ -13,16 +13,7 @@ function parseInteger(value: string | undefined): number | null {
   return Number(value);
 }
 
-function startSeconds(activity: SimActivity): number {
-  return Date.parse(activity.start_date) / 1000;
-}
-
-/**
- * Strava's list: filtered on start time, newest first, except that with `after` it runs oldest
- * first. Pagination happens before Only You activities are removed for tokens without
- * activity:read_all, which is why real pages come back short (API.md §4.1: iterate until an
- * empty page) — reproduced on purpose.
- */
+/** Strava's list (the paging rules live in `listActivityPage`). */
 export const listAthleteActivities: ApiRoute = {
   method: 'GET',
   path: '/athlete/activities',
@@ -38,17 +29,14 @@ export const listAthleteActivities: ApiRoute = {
     const page = Math.max(1, parseInteger(readQuery(req, 'page')) ?? 1);
     const requested = parseInteger(readQuery(req, 'per_page')) ?? DEFAULT_PER_PAGE;
     const perPage = Math.min(MAX_PER_PAGE, requested < 1 ? DEFAULT_PER_PAGE : requested);
-    const matching = [...ctx.state.activities.values()].filter(
-      (a) =>
-        a.athlete_id === auth.token.athleteId &&
-        (before === null || startSeconds(a) < before) &&
-        (after === null || startSeconds(a) > after),
-    );
-    matching.sort((a, b) =>
-      after === null ? startSeconds(b) - startSeconds(a) : startSeconds(a) - startSeconds(b),
-    );
-    const pageItems = matching.slice((page - 1) * perPage, page * perPage);
-    const visible = canReadPrivateActivities(scopes) ? pageItems : pageItems.filter((a) => !a.private);
+    const visible = listActivityPage(ctx.state.activities.values(), {
+      athleteId: auth.token.athleteId,
+      before,
+      after,
+      page,
+      perPage,
+      readsPrivate: canReadPrivateActivities(scopes),
+    });
     sendJson(res, 200, visible.map(presentSummaryActivity));
   },
 };
