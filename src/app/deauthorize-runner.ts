@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { runners } from '../db/schema/index.js';
+import { withStravaPurpose } from '../integrations/strava/call-purpose.js';
 import { deleteRunner } from './delete-runner.js';
 import type { AppDeps } from './deps.js';
 import { claimDeauthorizationCheck } from './strava-access/deauthorization-check.js';
@@ -27,7 +28,7 @@ export async function deauthorizeRunner(deps: AppDeps, runnerId: string): Promis
   }
   let verdict: 'authorized' | 'revoked';
   try {
-    verdict = await deps.strava.verifyAuthorization(runnerId);
+    verdict = await withStravaPurpose('deauth_check', () => deps.strava.verifyAuthorization(runnerId));
   } catch (err) {
     await claim.release(); // an outage confirms nothing: the retry must be able to check again
     throw err;

@@ -42,6 +42,18 @@ export function createMetrics() {
       labelNames: ['endpoint', 'status'] as const,
       registers: [registry],
     }),
+    stravaCallsByPurpose: new Counter({
+      name: 'rampguard_strava_calls_total',
+      help: 'Strava calls by what they were spent on and outcome (ok, 401, 403, 404, 429, 5xx, 4xx, network, timeout)',
+      labelNames: ['purpose', 'outcome'] as const,
+      registers: [registry],
+    }),
+    parkedRunners: new Gauge({
+      name: 'rampguard_runners_parked',
+      help: 'Runners parked (no Strava call until they reconnect) by reason, sampled at scrape time',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
     stravaRefusals: new Counter({
       name: 'rampguard_strava_refusals_total',
       help: 'Runners parked because Strava refused for good (no call until they reconnect), by reason',

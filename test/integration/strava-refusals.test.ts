@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRunner as connectThroughCallback } from '../../src/app/connect-runner.js';
+import { sampleParkedRunners } from '../../src/app/strava-access/parked-runners.js';
 import { sweepInbox } from '../../src/app/webhook/sweep-inbox.js';
 import { runners } from '../../src/db/schema/index.js';
 import { analyzeRunnerJob } from '../../src/jobs/analyze-runner/job.js';
@@ -71,6 +72,15 @@ describe('Strava refusals park the runner', () => {
     ]);
     await expectParked(runnerId, 'activity_scope_missing');
     await expectNoFurtherCalls(runnerId);
+    const byPurpose = await ctx.deps.metrics.stravaCallsByPurpose.get();
+    expect(byPurpose.values).toContainEqual(
+      expect.objectContaining({ labels: { purpose: 'backfill', outcome: '401' }, value: 1 }),
+    );
+    await sampleParkedRunners(ctx.deps);
+    const parked = await ctx.deps.metrics.parkedRunners.get();
+    expect(parked.values).toContainEqual(
+      expect.objectContaining({ labels: { reason: 'activity_scope_missing' }, value: 1 }),
+    );
   });
 
   it('revoked on Strava: one refused call and one refused refresh, then nothing', async () => {

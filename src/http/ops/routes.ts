@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { AppDeps } from '../../app/deps.js';
+import { sampleParkedRunners } from '../../app/strava-access/parked-runners.js';
 import { withDeadline } from '../../db/client.js';
 import { QUEUE_NAMES } from '../../jobs/queue-names.js';
 
@@ -38,7 +39,7 @@ export function createOpsRouter(
       .json({ status: ready ? 'ready' : 'unavailable', checks: Object.fromEntries(results) });
   });
   router.get('/metrics', async (_req, res) => {
-    await sampleQueueDepths(deps);
+    await Promise.all([sampleQueueDepths(deps), sampleParkedRunners(deps)]);
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
   return router;

@@ -3,6 +3,7 @@ import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import type { Metrics } from '../../shared/metrics.js';
 import { parseJsonLosslessly } from './activity.js';
+import { outcomeOf, purposeOf } from './call-purpose.js';
 import {
   StravaForbiddenError,
   StravaInvalidResponseError,
@@ -104,6 +105,7 @@ export function createStravaHttp(options: StravaHttpOptions): StravaHttp {
           if (!axios.isAxiosError(err)) throw err; // StravaRateLimitError from the governor, or a bug
           const failure = describeNetworkFailure(err.code);
           metrics.stravaCalls.inc({ endpoint: request.endpoint, status: failure.label });
+          countByPurpose(metrics, request, failure.label);
           const repeatable =
             request.retry === 'idempotent' || (request.retry === 'on-failure-answer' && failure.neverSent);
           if (repeatable && retry < maxRetries) {
@@ -114,6 +116,7 @@ export function createStravaHttp(options: StravaHttpOptions): StravaHttp {
         }
         const status = response.status;
         metrics.stravaCalls.inc({ endpoint: request.endpoint, status: String(status) });
+        countByPurpose(metrics, request, status);
         const limited = await governor.record(response.headers as Record<string, unknown>, status);
         if (limited) throw limited; // never retried inside its window
         if (status >= 500) {
@@ -128,6 +131,13 @@ export function createStravaHttp(options: StravaHttpOptions): StravaHttp {
       }
     },
   };
+}
+
+function countByPurpose(metrics: Metrics, request: StravaRequest<unknown>, status: number | string): void {
+  metrics.stravaCallsByPurpose.inc({
+    purpose: purposeOf(request.endpoint, request.base),
+    outcome: outcomeOf(status),
+  });
 }
 
 function parseBody(data: unknown): unknown {

@@ -1,7 +1,11 @@
+import { eq } from 'drizzle-orm';
 import { analyzeRunner } from '../../app/analysis/analyze-runner.js';
+import type { AppDeps } from '../../app/deps.js';
 import { enqueueSendEmails } from '../../app/email/enqueue-send-email.js';
 import { refusalOf } from '../../app/strava-access/classify-refusal.js';
 import { parkRunner } from '../../app/strava-access/park-runner.js';
+import { runners } from '../../db/schema/index.js';
+import { withStravaPurpose } from '../../integrations/strava/call-purpose.js';
 import { deferForRateLimit } from '../../integrations/strava/defer.js';
 import { StravaRateLimitError } from '../../integrations/strava/errors.js';
 import {
@@ -25,9 +29,12 @@ export const analyzeRunnerJob = defineJob({
   async process({ runnerId }, ctx) {
     const { deps, attemptsMade } = ctx;
     try {
-      const result = await analyzeRunner(deps, runnerId, async (page, runsSoFar) => {
-        deps.logger.debug({ runnerId, page, runsSoFar }, 'analysis page read');
-      });
+      const purpose = (await isFirstRead(deps, runnerId)) ? 'backfill' : 'event_analysis';
+      const result = await withStravaPurpose(purpose, () =>
+        analyzeRunner(deps, runnerId, async (page, runsSoFar) => {
+          deps.logger.debug({ runnerId, page, runsSoFar }, 'analysis page read');
+        }),
+      );
       if (result.outcome === 'skipped') return { outcome: 'skipped', detail: result.reason };
       await enqueueSendEmails(deps, result.outboxIds);
       return { outcome: 'done', detail: `${result.runs} runs, ${result.detections} new detections` };
@@ -42,3 +49,12 @@ export const analyzeRunnerJob = defineJob({
     }
   },
 });
+
+/** The connect backfill: the runner's window has never been read. */
+async function isFirstRead(deps: AppDeps, runnerId: string): Promise<boolean> {
+  const [row] = await deps.db
+    .select({ lastAnalyzedAt: runners.lastAnalyzedAt })
+    .from(runners)
+    .where(eq(runners.id, runnerId));
+  return row?.lastAnalyzedAt === null;
+}
