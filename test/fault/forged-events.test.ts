@@ -7,8 +7,9 @@ import { type FaultHarness, startFaultHarness } from '../helpers/fault-harness.j
 /**
  * docs/strava-quota.md: 40 forged deauthorizations and 40 forged creates for
  * one connected athlete, posted within a few seconds, are all answered 200,
- * delete nothing, and cost at most 2 Strava calls (one deauthorization check,
- * one list call for the single debounced analysis).
+ * delete nothing, and cost one deauthorization check plus one list call per
+ * analysis: 2 calls when the burst lands in one debounce window, 3 at most
+ * when a slow machine spreads the posts past it (the one follow-up analysis).
  */
 describe('fault: a burst of forged events for one athlete', () => {
   let h: FaultHarness;
@@ -61,7 +62,12 @@ describe('fault: a burst of forged events for one athlete', () => {
       calls.filter((c) => c.path === '/api/v3/athlete'),
       described,
     ).toHaveLength(1);
-    expect(calls.length, described).toBeLessThanOrEqual(2);
+    // One list call per analysis: the burst is one debounced analysis, plus at most the single
+    // follow-up BullMQ keeps when events arrive while it runs (a slow machine spreads the posts).
+    const lists = calls.filter((c) => c.path === '/api/v3/athlete/activities');
+    expect(lists.length, described).toBeGreaterThanOrEqual(1);
+    expect(lists.length, described).toBeLessThanOrEqual(2);
+    expect(calls.length - lists.length - 1, described).toBe(0);
     const [row] = await h.app.deps.db.select().from(runners).where(eq(runners.id, runnerId));
     expect(row?.disconnectedAt).toBeNull();
     const runsAfter = (await h.app.deps.db.select().from(runs).where(eq(runs.runnerId, runnerId))).length;
