@@ -8,6 +8,7 @@ export type Metrics = ReturnType<typeof createMetrics>;
 
 export function createMetrics() {
   const registry = new Registry();
+  let sampleQueueDepths: (() => Promise<void>) | undefined;
   collectDefaultMetrics({ register: registry, prefix: 'rampguard_' });
   return {
     registry,
@@ -23,6 +24,11 @@ export function createMetrics() {
       help: 'Jobs per queue and state (sampled at scrape time)',
       labelNames: ['queue', 'state'] as const,
       registers: [registry],
+      // Every web process samples the same Redis: across a cluster the value is the largest, not a sum.
+      aggregator: 'max',
+      async collect() {
+        await sampleQueueDepths?.();
+      },
     }),
     jobOutcomes: new Counter({
       name: 'rampguard_job_outcomes_total',
@@ -48,6 +54,10 @@ export function createMetrics() {
       labelNames: ['template', 'outcome'] as const,
       registers: [registry],
     }),
+    /** The queue-depth sampler runs at every scrape (the ops router installs it: it needs the queues). */
+    sampleQueueDepthsWith(sampler: () => Promise<void>) {
+      sampleQueueDepths = sampler;
+    },
     forgedDeauthorizations: new Counter({
       name: 'rampguard_forged_deauthorizations_total',
       help: 'Athlete deauthorization events that Strava did not confirm (nothing was deleted)',
