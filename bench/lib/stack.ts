@@ -23,6 +23,7 @@ import { createStravaSubscription } from '../../src/app/strava-subscription.js';
 import { runners } from '../../src/db/schema/index.js';
 import { QUEUE_NAMES } from '../../src/jobs/queue-names.js';
 import type { StartSimulatorOptions } from '../../src/sim/index.js';
+import { imageNodeOptions } from '../../test/helpers/dockerfile.js';
 import { freePort, startRedisServer } from '../../test/helpers/redis-server.js';
 import { type SmtpSink, startSmtpSink } from '../../test/helpers/smtp-sink.js';
 import { connectRunner, createTestContext, type TestContext } from '../../test/helpers/strava.js';
@@ -35,7 +36,7 @@ export const FROM_SOURCE = process.argv.includes('--tsx');
 /** How RampGuard processes are started, for the Setup line of each RESULTS.md section. */
 export const LAUNCH = FROM_SOURCE
   ? '`node --import tsx src/main.ts` (source, --tsx)'
-  : '`node dist/main.js` (compiled build)';
+  : '`node dist/main.js` (compiled build, NODE_OPTIONS of the Dockerfile)';
 
 /** A bench's positional arguments, flags (`--tsx`) left out. */
 export function positionalArgs(): string[] {
@@ -125,6 +126,10 @@ export async function startStack(
         // (meant for one Strava address, 600/min) is not what gets measured.
         TRUST_PROXY_HOPS: '1',
         HOST: '127.0.0.1',
+        // The compiled build runs with the image's heap options, as it ships.
+        ...(FROM_SOURCE
+          ? {}
+          : { NODE_OPTIONS: imageNodeOptions(readFileSync(path.join(REPO_ROOT, 'Dockerfile'), 'utf8')) }),
         // One web process unless a bench asks for a cluster (WEB_CONCURRENCY in extraEnv).
         WEB_CONCURRENCY: '1',
         ...extraEnv,
