@@ -23,9 +23,9 @@ import { runs } from '../src/db/schema/index.js';
 import { appendResults, describeMachine, heading, machineLine, summarize, table } from './lib/machine.js';
 import './lib/loopback.js';
 import { connectRunner, createTestContext } from '../test/helpers/strava.js';
-import { UNLIMITED } from './lib/stack.js';
+import { positionalArgs, UNLIMITED } from './lib/stack.js';
 
-const ROUNDS = Number(process.argv[2] ?? 15);
+const ROUNDS = Number(positionalArgs()[0] ?? 15);
 const SIZES = [100, 1_000, 10_000];
 const COMMAND = `npx tsx bench/analysis-cost.ts ${ROUNDS}`;
 const DAY_MS = 86_400_000;

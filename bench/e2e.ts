@@ -4,7 +4,7 @@
  *
  *   npx tsx bench/e2e.ts [burst=200] [paced=40] [pacedPerSecond=4]
  *
- * RampGuard runs as two processes, `node --import tsx src/main.ts` with
+ * RampGuard runs as two processes, the compiled build (or source with --tsx: bench/lib/stack.ts) with
  * ROLE=web and ROLE=worker (Postgres database of its own, private redis-server,
  * SMTP sink). `burst + paced` runners are connected through the simulator's
  * OAuth, each with eight weeks of steady 8 km runs, a verified address and one
@@ -36,11 +36,19 @@ import {
   table,
   waitFor,
 } from './lib/machine.js';
-import { type BenchRunner, connectRunners, cpuSeconds, pendingJobs, startStack } from './lib/stack.js';
+import {
+  type BenchRunner,
+  connectRunners,
+  cpuSeconds,
+  LAUNCH,
+  pendingJobs,
+  positionalArgs,
+  startStack,
+} from './lib/stack.js';
 
-const BURST = Number(process.argv[2] ?? 200);
-const PACED = Number(process.argv[3] ?? 40);
-const PACED_PER_S = Number(process.argv[4] ?? 4);
+const BURST = Number(positionalArgs()[0] ?? 200);
+const PACED = Number(positionalArgs()[1] ?? 40);
+const PACED_PER_S = Number(positionalArgs()[2] ?? 4);
 const COMMAND = `npx tsx bench/e2e.ts ${BURST} ${PACED} ${PACED_PER_S}`;
 const HOUR_MS = 3_600_000;
 
@@ -166,7 +174,7 @@ try {
     heading('e2e', machine),
     '',
     `Command: \`${COMMAND}\`. ${machineLine(machine)}`,
-    `Setup: \`node --import tsx src/main.ts\` ROLE=web and ROLE=worker processes (worker concurrency: events 8, analysis 4, email 4), Postgres database of its own, private redis-server (AOF everysec), simulator (no latency, limits lifted) and SMTP sink in the bench process. ${BURST + PACED} runners with 28 runs each over eight weeks; each event is one new 16 km run (session spike → plan raised → alert email). Analysis debounce ${ANALYSIS_DEBOUNCE_MS} ms (by design).`,
+    `Setup: ${LAUNCH} ROLE=web and ROLE=worker processes (worker concurrency: events 8, analysis 4, email 4), Postgres database of its own, private redis-server (AOF everysec), simulator (no latency, limits lifted) and SMTP sink in the bench process. ${BURST + PACED} runners with 28 runs each over eight weeks; each event is one new 16 km run (session spike → plan raised → alert email). Analysis debounce ${ANALYSIS_DEBOUNCE_MS} ms (by design).`,
     '',
     `Burst: ${BURST} webhooks posted by the simulator within ${s(lastPost - firstPost)} s; last detection stored ${s(lastDetection - firstPost)} s after the first POST → **${eventsPerS.toFixed(1)} events/s webhook → stored detection** (debounce included); analyses drained at ${drainPerS.toFixed(1)}/s once the first was due; all ${BURST} alert emails in ${s(lastEmail - firstPost)} s (${emailsPerS.toFixed(1)}/s). CPU during the burst: worker ${(burstCpu.worker * 100).toFixed(0)}% of a core, web ${(burstCpu.web * 100).toFixed(0)}%.`,
     '',

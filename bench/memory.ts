@@ -4,7 +4,7 @@
  *
  *   npx tsx bench/memory.ts [events=100000] [rate=150] [runners=10]
  *
- * RampGuard runs as `node --import tsx src/main.ts` ROLE=web and ROLE=worker
+ * RampGuard runs as the compiled build (or source with --tsx: bench/lib/stack.ts) ROLE=web and ROLE=worker
  * (Postgres database of its own, private redis-server with AOF everysec,
  * simulator in the bench process). The events (bench/lib/events.ts mix:
  * creates, updates, deletes, forged deauthorizations; each a new inbox row)
@@ -27,11 +27,18 @@ import {
   table,
 } from './lib/machine.js';
 import { openLoop } from './lib/open-loop.js';
-import { connectRunners, pendingJobs, startStack, waitForQuiet } from './lib/stack.js';
+import {
+  connectRunners,
+  LAUNCH,
+  pendingJobs,
+  positionalArgs,
+  startStack,
+  waitForQuiet,
+} from './lib/stack.js';
 
-const EVENTS = Number(process.argv[2] ?? 100_000);
-const RATE = Number(process.argv[3] ?? 150);
-const RUNNERS = Number(process.argv[4] ?? 10);
+const EVENTS = Number(positionalArgs()[0] ?? 100_000);
+const RATE = Number(positionalArgs()[1] ?? 150);
+const RUNNERS = Number(positionalArgs()[2] ?? 10);
 const COMMAND = `npx tsx bench/memory.ts ${EVENTS} ${RATE} ${RUNNERS}`;
 
 const machine = describeMachine();
@@ -129,7 +136,7 @@ try {
     heading('memory', machine),
     '',
     `Command: \`${COMMAND}\`. ${machineLine(machine)}`,
-    `Setup: \`node --import tsx src/main.ts\` ROLE=web and ROLE=worker (separate processes), Postgres database of its own, private redis-server (AOF everysec, noeviction), simulator in the bench process; ${RUNNERS} runners; ${EVENTS.toLocaleString('en')} events (mix of bench/lib/events.ts) posted open-loop at ${RATE}/s, every one processed by the worker. Posting took ${postedS.toFixed(0)} s; acks: ${ok} 2xx, ${bad} other; ack latency p50 ${lat.p50.toFixed(1)} ms, p99 ${lat.p99.toFixed(1)} ms.`,
+    `Setup: ${LAUNCH} ROLE=web and ROLE=worker (separate processes), Postgres database of its own, private redis-server (AOF everysec, noeviction), simulator in the bench process; ${RUNNERS} runners; ${EVENTS.toLocaleString('en')} events (mix of bench/lib/events.ts) posted open-loop at ${RATE}/s, every one processed by the worker. Posting took ${postedS.toFixed(0)} s; acks: ${ok} 2xx, ${bad} other; ack latency p50 ${lat.p50.toFixed(1)} ms, p99 ${lat.p99.toFixed(1)} ms.`,
     '',
     table(
       [

@@ -5,7 +5,7 @@
  *
  *   npx tsx bench/strava-budget.ts [runners=10] [runsEach=5] [spacingS=5] [burstRunners=5] [burstEvents=20]
  *
- * RampGuard runs as `node --import tsx src/main.ts` ROLE=web and ROLE=worker
+ * RampGuard runs as the compiled build (or source with --tsx: bench/lib/stack.ts) ROLE=web and ROLE=worker
  * against the simulator, which posts each webhook like Strava.
  * - connect: what connecting a runner costs (code exchange + first analysis);
  * - steady state: each runner uploads `runsEach` runs, one every `spacingS`
@@ -21,13 +21,20 @@
 import { DEFAULT_RATE_LIMITS } from '../src/sim/index.js';
 import type { RequestRecord } from '../src/sim/state.js';
 import { appendResults, describeMachine, heading, machineLine, sleep, table } from './lib/machine.js';
-import { type BenchRunner, connectRunners, startStack, waitForQuiet } from './lib/stack.js';
+import {
+  type BenchRunner,
+  connectRunners,
+  LAUNCH,
+  positionalArgs,
+  startStack,
+  waitForQuiet,
+} from './lib/stack.js';
 
-const RUNNERS = Number(process.argv[2] ?? 10);
-const RUNS_EACH = Number(process.argv[3] ?? 5);
-const SPACING_S = Number(process.argv[4] ?? 5);
-const BURST_RUNNERS = Number(process.argv[5] ?? 5);
-const BURST_EVENTS = Number(process.argv[6] ?? 20);
+const RUNNERS = Number(positionalArgs()[0] ?? 10);
+const RUNS_EACH = Number(positionalArgs()[1] ?? 5);
+const SPACING_S = Number(positionalArgs()[2] ?? 5);
+const BURST_RUNNERS = Number(positionalArgs()[3] ?? 5);
+const BURST_EVENTS = Number(positionalArgs()[4] ?? 20);
 const COMMAND = `npx tsx bench/strava-budget.ts ${RUNNERS} ${RUNS_EACH} ${SPACING_S} ${BURST_RUNNERS} ${BURST_EVENTS}`;
 /** rate-governor.ts keeps this fraction of every limit in reserve. */
 const RESERVE = 0.05;
@@ -144,7 +151,7 @@ try {
     heading('strava-budget', machine),
     '',
     `Command: \`${COMMAND}\`. ${machineLine(machine)}`,
-    `Setup: \`node --import tsx src/main.ts\` ROLE=web and ROLE=worker, simulator posting the webhooks; runners with 28 runs over eight weeks and one shoe (granted read, activity:read_all, profile:read_all). Counts are every call RampGuard made that the simulator logged (\`/api/v3\` and \`/oauth/token\`; the consent-page form post and the push-subscription set-up are not counted).`,
+    `Setup: ${LAUNCH} ROLE=web and ROLE=worker, simulator posting the webhooks; runners with 28 runs over eight weeks and one shoe (granted read, activity:read_all, profile:read_all). Counts are every call RampGuard made that the simulator logged (\`/api/v3\` and \`/oauth/token\`; the consent-page form post and the push-subscription set-up are not counted).`,
     '',
     table(
       [

@@ -66,8 +66,8 @@ async function serveTargets(): Promise<void> {
 }
 
 async function runBench(): Promise<void> {
-  const rate = Number(process.argv[2] ?? 500);
-  const seconds = Number(process.argv[3] ?? 10);
+  const rate = Number(process.argv.filter((a) => !a.startsWith('--'))[2] ?? 500);
+  const seconds = Number(process.argv.filter((a) => !a.startsWith('--'))[3] ?? 10);
   const database = await createTestDatabase();
   await database.db.insert(runners).values({ athleteId: ATHLETE });
   const child = fork(fileURLToPath(import.meta.url), ['--target'], {

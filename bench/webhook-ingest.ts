@@ -10,7 +10,7 @@
  *   for), and an open-loop generator (bench/lib/open-loop.ts) that sends each
  *   request at its due time and counts latency from then.
  *
- * The app is the real entry point (`node --import tsx src/main.ts`, ROLE=web)
+ * The app is the real entry point (compiled build by default, `--tsx` for source; ROLE=web)
  * against a fresh Postgres database and a private redis-server (AOF
  * everysec), with five runners connected through the simulator's OAuth and
  * the subscription created through the simulator (so `subscription_id` and
@@ -34,10 +34,18 @@ import {
   table,
 } from './lib/machine.js';
 import { openLoop } from './lib/open-loop.js';
-import { connectRunners, cpuSeconds, type RoleProcess, startBareServer, startStack } from './lib/stack.js';
+import {
+  connectRunners,
+  cpuSeconds,
+  LAUNCH,
+  positionalArgs,
+  type RoleProcess,
+  startBareServer,
+  startStack,
+} from './lib/stack.js';
 
-const SECONDS = Number(process.argv[2] ?? 10);
-const RATE = Number(process.argv[3] ?? 1_000);
+const SECONDS = Number(positionalArgs()[0] ?? 10);
+const RATE = Number(positionalArgs()[1] ?? 1_000);
 /** Unrated runs: enough connections to saturate either target on two cores. */
 const MAX_CONNECTIONS = 50;
 /** Rated autocannon: each connection gets rate/connections requests a second. */
@@ -295,7 +303,7 @@ try {
     heading('webhook-ingest', machine),
     '',
     `Command: \`${COMMAND}\`. ${machineLine(machine)}`,
-    `Setup: RampGuard as \`node --import tsx src/main.ts\` ROLE=web (Postgres database of its own, private redis-server with AOF everysec), 5 runners connected through the simulator's OAuth, the real subscription id; the bare handler is its own express process. Generator in the bench process (same 2 cores, with Postgres and Redis). Event mix (autocannon runs): ${mix}.`,
+    `Setup: RampGuard as ${LAUNCH} ROLE=web (Postgres database of its own, private redis-server with AOF everysec), 5 runners connected through the simulator's OAuth, the real subscription id; the bare handler is its own express process. Generator in the bench process (same 2 cores, with Postgres and Redis). Event mix (autocannon runs): ${mix}.`,
     '',
     `Max throughput (autocannon, no rate limit, ${MAX_CONNECTIONS} connections, ${SECONDS} s per run):`,
     '',

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -51,6 +52,10 @@ const ZEnv = z.object({
     .regex(/^[a-zA-Z0-9_-]+$/)
     .default('rampguard'),
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /** Bind address of the HTTP listener (a container needs the wildcard; benchmarks bind loopback only). */
+  HOST: z.union([z.ipv4(), z.ipv6(), z.literal('localhost')]).default('0.0.0.0'),
+  /** Web processes forked by `node:cluster` for ROLE=web (docs/scaling.md); default: the machine's cores. */
+  WEB_CONCURRENCY: ZPositiveInt.max(64).optional(),
   SHUTDOWN_TIMEOUT_MS: ZPositiveInt.default(25_000),
   /** Test knobs (fault tests): how often the inbox and outbox sweepers run, and when work counts as stale. */
   SWEEP_INTERVAL_MS: ZPositiveInt.optional(),
@@ -92,6 +97,9 @@ export type Config = Readonly<{
   logLevel: string;
   queuePrefix: string;
   trustProxyHops: number;
+  host: string;
+  /** How many web processes ROLE=web runs (1 = no cluster); see docs/scaling.md. */
+  webConcurrency: number;
   shutdownTimeoutMs: number;
   /** Overrides the inbox and outbox sweepers' schedule (default: each job's own interval). */
   sweepIntervalMs: number | undefined;
@@ -214,11 +222,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     queuePrefix: e.QUEUE_PREFIX,
     trustProxyHops: e.TRUST_PROXY_HOPS,
+    host: e.HOST,
+    webConcurrency: webConcurrencyOf(e.ROLE, e.WEB_CONCURRENCY, e.DATABASE_URL),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     sweepIntervalMs: e.SWEEP_INTERVAL_MS,
     sweepStaleAfterMs: e.SWEEP_STALE_AFTER_MS,
     generatedSecrets: Object.freeze(generatedSecrets),
   });
+}
+
+/**
+ * Only ROLE=web forks: workers scale by job concurrency, and ROLE=all is the
+ * one-process development mode. The embedded database (PGlite) belongs to one
+ * process, so without DATABASE_URL there is never more than one.
+ */
+function webConcurrencyOf(
+  role: Role,
+  requested: number | undefined,
+  databaseUrl: string | undefined,
+): number {
+  if (role !== 'web' || databaseUrl === undefined) return 1;
+  return requested ?? availableParallelism();
 }
 
 /** A short, non-secret fingerprint of a key: identifies which key encrypted a token. */

@@ -1,7 +1,9 @@
+import { AggregatorRegistry } from 'prom-client';
 import { ConfigError, loadConfig } from './config.js';
 import { startRampGuard } from './server.js';
 import { createLogger } from './shared/logger.js';
 import { createShutdown } from './shared/shutdown.js';
+import { isClusterChild, runWebCluster } from './shared/web-cluster.js';
 
 /** Process entry point: parse config, start the role, shut down in order on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -21,7 +23,17 @@ async function main(): Promise<void> {
     logger.fatal({ err }, 'uncaught exception, exiting');
     process.exit(1);
   });
+  if (config.webConcurrency > 1 && !isClusterChild()) {
+    runWebCluster({
+      size: config.webConcurrency,
+      shutdownDeadlineMs: config.shutdownTimeoutMs + 10_000,
+      logger,
+    });
+    return;
+  }
   const running = await startRampGuard({ config, logger });
+  // A cluster child's metrics are read by the primary, which sums every web process (docs/scaling.md).
+  if (isClusterChild()) AggregatorRegistry.setRegistries([running.deps.metrics.registry]);
   const shutdown = createShutdown(logger, config.shutdownTimeoutMs + 5_000);
   for (const step of running.steps) shutdown.add(step.name, step.run);
   shutdown.listen();

@@ -90,7 +90,7 @@ export async function startRampGuard({
   const sandbox =
     runsWeb && config.sandbox && !config.isProduction ? createSandboxSimulator(deps) : undefined;
   const app = createApp(deps, runsWeb ? [...createRoutes(deps), ...(sandbox ? [sandbox.mount] : [])] : []);
-  const server = app.listen(config.port, '0.0.0.0');
+  const server = app.listen(config.port, config.host);
   await once(server, 'listening');
   // Strava gives 2 s; a slow client must not hold sockets for minutes.
   server.requestTimeout = 10_000;

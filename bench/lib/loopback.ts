@@ -1,9 +1,9 @@
 /**
- * Preload for benchmark processes: every server binds to 127.0.0.1 only.
- * `startRampGuard` listens on 0.0.0.0 (right for a container), but a benchmark
- * must never expose anything beyond loopback. Imported first by the in-process
- * benches, and passed to spawned roles as `node --import tsx --import
- * ./bench/lib/loopback.ts src/main.ts`, so the app's own code runs unchanged.
+ * For in-process benchmarks: every server binds to 127.0.0.1 only.
+ * `startRampGuard` listens on HOST (0.0.0.0 by default, right for a
+ * container), but a benchmark must never expose anything beyond loopback.
+ * Imported first by the in-process benches and the bare server; spawned
+ * RampGuard processes get HOST=127.0.0.1 instead (bench/lib/stack.ts).
  */
 import net from 'node:net';
 

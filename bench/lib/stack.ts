@@ -3,12 +3,15 @@
  * machine": a private redis-server (AOF everysec, noeviction; never the
  * machine's shared one), a fresh migrated Postgres database, the Strava
  * simulator and, optionally, the SMTP sink, all on 127.0.0.1; RampGuard roles
- * run as real processes (`node --import tsx src/main.ts`, ROLE=web / worker /
- * all) or in-process. Built on the test helpers (createTestContext,
+ * run as real processes or in-process. Processes run what the Dockerfile
+ * ships, the compiled build (`node dist/main.js`, built once per bench run);
+ * `--tsx` on a bench's command line runs `node --import tsx src/main.ts`
+ * instead, for quick development runs. Either way they bind 127.0.0.1 only
+ * (HOST). Built on the test helpers (createTestContext,
  * connectRunner, startRedisServer, startSmtpSink) rather than a copy of them.
  */
 import './loopback.js';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, openSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -20,13 +23,32 @@ import { createStravaSubscription } from '../../src/app/strava-subscription.js';
 import { runners } from '../../src/db/schema/index.js';
 import { QUEUE_NAMES } from '../../src/jobs/queue-names.js';
 import type { StartSimulatorOptions } from '../../src/sim/index.js';
+import { imageNodeOptions } from '../../test/helpers/dockerfile.js';
 import { freePort, startRedisServer } from '../../test/helpers/redis-server.js';
 import { type SmtpSink, startSmtpSink } from '../../test/helpers/smtp-sink.js';
 import { connectRunner, createTestContext, type TestContext } from '../../test/helpers/strava.js';
 import { sleep, waitFor } from './machine.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const LOOPBACK_PRELOAD = path.join(REPO_ROOT, 'bench', 'lib', 'loopback.ts');
+
+/** `--tsx`: run RampGuard from source; default: the compiled build the Dockerfile ships. */
+export const FROM_SOURCE = process.argv.includes('--tsx');
+/** How RampGuard processes are started, for the Setup line of each RESULTS.md section. */
+export const LAUNCH = FROM_SOURCE
+  ? '`node --import tsx src/main.ts` (source, --tsx)'
+  : '`node dist/main.js` (compiled build, NODE_OPTIONS of the Dockerfile)';
+
+/** A bench's positional arguments, flags (`--tsx`) left out. */
+export function positionalArgs(): string[] {
+  return process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+}
+
+let built = false;
+function ensureBuilt(): void {
+  if (FROM_SOURCE || built) return;
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  built = true;
+}
 const DAY_MS = 86_400_000;
 
 /** Limits no benchmark reaches: the Strava budget is measured, never hit. */
@@ -61,7 +83,7 @@ export type Stack = {
   publicUrl: string;
   webPort: number;
   logDir: string;
-  /** Spawns `node [nodeArgs] --import tsx src/main.ts` with ROLE=role (e.g. nodeArgs `--cpu-prof`). */
+  /** Spawns RampGuard (see LAUNCH) as `node [nodeArgs] …` with ROLE=role (e.g. nodeArgs `--cpu-prof`). */
   startRole(
     role: RoleProcess['role'],
     extraEnv?: NodeJS.ProcessEnv,
@@ -103,6 +125,13 @@ export async function startStack(
         // One proxy hop: load generators send X-Forwarded-For so the per-ip webhook limit
         // (meant for one Strava address, 600/min) is not what gets measured.
         TRUST_PROXY_HOPS: '1',
+        HOST: '127.0.0.1',
+        // The compiled build runs with the image's heap options, as it ships.
+        ...(FROM_SOURCE
+          ? {}
+          : { NODE_OPTIONS: imageNodeOptions(readFileSync(path.join(REPO_ROOT, 'Dockerfile'), 'utf8')) }),
+        // One web process unless a bench asks for a cluster (WEB_CONCURRENCY in extraEnv).
+        WEB_CONCURRENCY: '1',
         ...extraEnv,
       });
       roles.push(proc);
@@ -128,18 +157,21 @@ function spawnRole(
   nodeArgs: string[],
   env: NodeJS.ProcessEnv,
 ): Promise<RoleProcess> {
-  return spawnNode(role, ['--import', LOOPBACK_PRELOAD, 'src/main.ts'], port, logDir, env, nodeArgs);
+  ensureBuilt();
+  const entry = FROM_SOURCE ? ['--import', 'tsx', 'src/main.ts'] : ['dist/main.js'];
+  return spawnNode(role, entry, port, logDir, env, nodeArgs);
 }
 
 /** The bare express floor (bench/lib/bare-server.ts) as its own process. */
 export async function startBareServer(logDir: string): Promise<RoleProcess> {
   const port = await freePort();
-  return spawnNode('web', ['bench/lib/bare-server.ts', String(port)], port, logDir, {
+  // The floor runs under tsx (it is bench code, not part of the build); tsx costs nothing per request.
+  return spawnNode('web', ['--import', 'tsx', 'bench/lib/bare-server.ts', String(port)], port, logDir, {
     PATH: process.env.PATH,
   });
 }
 
-/** `node --import tsx <args>` in the repository, logging to a file; resolves once /readyz answers 200. */
+/** `node [nodeArgs] <args>` in the repository, logging to a file; resolves once /readyz answers 200. */
 async function spawnNode(
   role: RoleProcess['role'],
   args: string[],
@@ -150,7 +182,7 @@ async function spawnNode(
 ): Promise<RoleProcess> {
   const logFile = path.join(logDir, `${role}-${port}.log`);
   const fd = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, ...args], {
     cwd: REPO_ROOT,
     env,
     stdio: ['ignore', fd, fd],

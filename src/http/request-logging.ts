@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from '../shared/logger.js';
 
@@ -24,7 +25,54 @@ export function redactUrl(url: string | undefined): string {
   return `${url.slice(0, q)}?${params.toString()}`;
 }
 
-export function createRequestLogger(logger: Logger) {
+/**
+ * Strava's event deliveries are the one high-rate route: at 1,000 events/s a
+ * child logger, a request id and a log line per ack are a tenth of the
+ * request's CPU (bench/RESULTS.md, issue 19). Acks are counted in
+ * `rampguard_webhook_events_total` instead; refusals and failures are logged,
+ * and one success in WEBHOOK_ACK_SAMPLE at debug level (docs/scaling.md).
+ */
+export const WEBHOOK_ACK_SAMPLE = 1_000;
+
+function isWebhookDelivery(req: IncomingMessage): boolean {
+  return (
+    req.method === 'POST' &&
+    (req.url === '/webhooks/strava' || req.url?.startsWith('/webhooks/strava?') === true)
+  );
+}
+
+export function createRequestLogger(logger: Logger): RequestHandler {
+  const full = createFullRequestLogger(logger);
+  const acks = createWebhookAckLogger(logger);
+  return (req, res, next) => (isWebhookDelivery(req) ? acks(req, res, next) : full(req, res, next));
+}
+
+function createWebhookAckLogger(logger: Logger): RequestHandler {
+  let successes = 0;
+  return (req, res, next) => {
+    // The handlers log through req.log; the shared logger is enough here (no per-request child).
+    req.log = logger;
+    const started = performance.now();
+    res.once('finish', () => {
+      const status = res.statusCode;
+      const sampled = status < 400 && ++successes % WEBHOOK_ACK_SAMPLE === 0;
+      if (status < 400 && !sampled) return;
+      const level = status >= 500 ? 'warn' : status >= 400 ? 'info' : 'debug';
+      logger[level](
+        {
+          req: { method: req.method, url: redactUrl(req.url) },
+          res: { statusCode: status },
+          responseTime: Math.round(performance.now() - started),
+          ...(sampled ? { sampledOneIn: WEBHOOK_ACK_SAMPLE } : {}),
+        },
+        'request completed',
+      );
+    });
+    next();
+  };
+}
+
+function createFullRequestLogger(logger: Logger) {
   return pinoHttp({
     logger,
     genReqId: (req: IncomingMessage, res: ServerResponse) => {

@@ -6,8 +6,13 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
  */
 export type Metrics = ReturnType<typeof createMetrics>;
 
+/** Gauges whose value is read from shared state (Redis, Postgres) when /metrics is scraped. */
+type ScrapeSampled = 'queueDepth' | 'parkedRunners';
+
 export function createMetrics() {
   const registry = new Registry();
+  /** Gauges of shared state are sampled at every scrape; the ops router installs the samplers (they need queues and the database). */
+  const samplers: Partial<Record<ScrapeSampled, () => Promise<void>>> = {};
   collectDefaultMetrics({ register: registry, prefix: 'rampguard_' });
   return {
     registry,
@@ -23,6 +28,11 @@ export function createMetrics() {
       help: 'Jobs per queue and state (sampled at scrape time)',
       labelNames: ['queue', 'state'] as const,
       registers: [registry],
+      // Every web process samples the same Redis: across a cluster the value is the largest, not a sum.
+      aggregator: 'max',
+      async collect() {
+        await samplers.queueDepth?.();
+      },
     }),
     jobOutcomes: new Counter({
       name: 'rampguard_job_outcomes_total',
@@ -53,6 +63,11 @@ export function createMetrics() {
       help: 'Runners parked (no Strava call until they reconnect) by reason, sampled at scrape time',
       labelNames: ['reason'] as const,
       registers: [registry],
+      // Every web process counts the same table: across a cluster the value is the largest, not a sum.
+      aggregator: 'max',
+      async collect() {
+        await samplers.parkedRunners?.();
+      },
     }),
     stravaRefusals: new Counter({
       name: 'rampguard_strava_refusals_total',
@@ -66,6 +81,9 @@ export function createMetrics() {
       labelNames: ['template', 'outcome'] as const,
       registers: [registry],
     }),
+    sampleAtScrape(gauge: ScrapeSampled, sampler: () => Promise<void>) {
+      samplers[gauge] = sampler;
+    },
     forgedDeauthorizations: new Counter({
       name: 'rampguard_forged_deauthorizations_total',
       help: 'Athlete deauthorization events that Strava did not confirm (nothing was deleted)',

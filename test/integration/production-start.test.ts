@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEnv } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { imageNodeOptions } from '../helpers/dockerfile.js';
 import { freePort, startRedisServer } from '../helpers/redis-server.js';
 
 /**
@@ -41,6 +42,8 @@ describe('the production image start command', () => {
     expect(dockerfile).toMatch(/^HEALTHCHECK /m);
     expect(dockerfile).toContain('npm ci --omit=dev');
     expect(dockerfile).toContain('COPY --chown=node:node migrations ./migrations');
+    // A bounded heap (docs/scaling.md): the start below runs with the same options.
+    expect(imageNodeOptions(dockerfile)).toMatch(/--max-old-space-size=\d+/);
   });
 
   it('starts in production mode, migrates, serves /healthz and stops cleanly on SIGTERM', async () => {
@@ -57,7 +60,7 @@ describe('the production image start command', () => {
     });
     const child = spawn(process.execPath, ['dist/main.js'], {
       cwd: imageDir,
-      env: { PATH: process.env.PATH, ...env },
+      env: { PATH: process.env.PATH, NODE_OPTIONS: imageNodeOptions(dockerfile), ...env },
     });
     let output = '';
     child.stdout.on('data', (d) => {

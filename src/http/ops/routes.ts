@@ -3,6 +3,7 @@ import type { AppDeps } from '../../app/deps.js';
 import { sampleParkedRunners } from '../../app/strava-access/parked-runners.js';
 import { withDeadline } from '../../db/client.js';
 import { QUEUE_NAMES } from '../../jobs/queue-names.js';
+import { isClusterChild, requestClusterMetrics } from '../../shared/web-cluster.js';
 
 /**
  * Liveness, readiness and metrics. Readiness fails (503) while the database or
@@ -38,8 +39,19 @@ export function createOpsRouter(
       .status(ready ? 200 : 503)
       .json({ status: ready ? 'ready' : 'unavailable', checks: Object.fromEntries(results) });
   });
+  deps.metrics.sampleAtScrape('queueDepth', () => sampleQueueDepths(deps));
+  deps.metrics.sampleAtScrape('parkedRunners', () => sampleParkedRunners(deps));
   router.get('/metrics', async (_req, res) => {
-    await Promise.all([sampleQueueDepths(deps), sampleParkedRunners(deps)]);
+    // In a web cluster (docs/scaling.md) one scrape answers for every web process.
+    if (isClusterChild()) {
+      try {
+        const { text, contentType } = await requestClusterMetrics();
+        res.type(contentType).send(text);
+      } catch {
+        res.status(503).type('text/plain').send('cluster metrics unavailable, retry\n');
+      }
+      return;
+    }
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
   return router;

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { AppDeps } from '../../app/deps.js';
 import { InboxUnavailableError, recordStravaEvent } from '../../app/webhook/record-strava-event.js';
-import { enqueueStravaEvent } from '../../jobs/strava-event/enqueue.js';
+import { eventHandOffFor } from '../../jobs/strava-event/hand-off.js';
 import { errorBody } from '../errors.js';
 import { parseEventBody } from './parse-event-body.js';
 
@@ -15,12 +15,15 @@ const ACK = { status: 'ok' } as const;
 
 /**
  * POST /webhooks/strava (SPEC §4, reliability.md A.2–A.7): validate, record
- * the inbox row, enqueue, answer. 200 only once the row is committed; 503
- * when the database cannot confirm that in time (Strava retries). A failed
- * enqueue still answers 200: the row is durable and the sweeper adds the job.
+ * the inbox row, answer, then hand the row to the queue. 200 only once the row
+ * is committed; 503 when the database cannot confirm that in time (Strava
+ * retries). The queue write happens after the answer, batched with other
+ * requests' (jobs/strava-event/hand-off.ts): if it fails the row is durable and
+ * the inbox sweeper adds the job.
  */
 export function receiveStravaEvent(deps: AppDeps): RequestHandler {
   const { metrics } = deps;
+  const handOff = eventHandOffFor(deps.queues, metrics, deps.logger);
   return async (req, res) => {
     const text = decodeBody(req.body);
     const parsed = text === undefined ? undefined : parseEventBody(text);
@@ -44,21 +47,10 @@ export function receiveStravaEvent(deps: AppDeps): RequestHandler {
       return;
     }
 
-    if (recorded.outcome === 'accepted' || recorded.outcome === 'requeued') {
-      try {
-        await enqueueStravaEvent(deps.queues, recorded.eventKey);
-      } catch (err) {
-        metrics.webhookEvents.inc({ outcome: 'recorded_not_enqueued' });
-        req.log.warn(
-          { eventKey: recorded.eventKey, err: { message: (err as Error).message } },
-          'event recorded but not enqueued; the inbox sweeper will enqueue it',
-        );
-        res.status(200).json(ACK);
-        return;
-      }
-    }
     metrics.webhookEvents.inc({ outcome: recorded.outcome });
     res.status(200).json(ACK);
+    // Behind the ack: the row is committed, so the queue write can wait for the next bulk.
+    if (recorded.outcome === 'accepted' || recorded.outcome === 'requeued') handOff(recorded.eventKey);
   };
 }
 
