@@ -22,7 +22,9 @@ const ZEnv = z.object({
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
-  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  /** Where the development-only embedded Redis takes its binary from (before PATH). */
+  REDIS_SERVER_BIN: z.string().min(1).optional(),
   ROLE: z.enum(['web', 'worker', 'all']).default('all'),
   STRAVA_CLIENT_ID: z.string().regex(/^\d+$/, 'must be a numeric Strava client id').optional(),
   STRAVA_CLIENT_SECRET: z.string().min(1).optional(),
@@ -71,7 +73,16 @@ export type Config = Readonly<{
   publicUrl: string;
   databaseUrl: string | undefined;
   dataDir: string;
+  /** REDIS_URL, or SPEC's default `redis://127.0.0.1:6379` when unset and no embedded Redis is due. */
   redisUrl: string;
+  /**
+   * REDIS_URL unset in development: main.ts starts a private redis-server and
+   * replaces `redisUrl` before anything connects (docs/embedded-redis.md).
+   */
+  embeddedRedis: boolean;
+  redisServerBin: string | undefined;
+  /** PATH, searched for `redis-server` after REDIS_SERVER_BIN. */
+  executableSearchPath: string;
   role: Role;
   /** Sandbox mode: no Strava credentials, the built-in simulator stands in for Strava. */
   sandbox: boolean;
@@ -115,6 +126,9 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
+
+/** SPEC §2's REDIS_URL default: what `NODE_ENV=test` uses when REDIS_URL is unset. */
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
 /** The simulator's fixed sandbox credentials (only meaningful against our own simulator). */
 export const SANDBOX_CLIENT_ID = '1000';
@@ -169,6 +183,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
     if (sandbox)
       problems.push('STRAVA_CLIENT_ID: required when NODE_ENV=production (sandbox mode is for development)');
+    if (!e.REDIS_URL)
+      problems.push('REDIS_URL: required when NODE_ENV=production (the embedded Redis is for development)');
   }
   if (e.STRAVA_VERIFY_TOKEN && e.STRAVA_VERIFY_TOKEN === e.STRAVA_CLIENT_SECRET) {
     problems.push('STRAVA_VERIFY_TOKEN: must not equal the client secret');
@@ -193,7 +209,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl,
     databaseUrl: e.DATABASE_URL,
     dataDir: path.resolve(e.DATA_DIR),
-    redisUrl: e.REDIS_URL,
+    redisUrl: e.REDIS_URL ?? DEFAULT_REDIS_URL,
+    embeddedRedis: !e.REDIS_URL && e.NODE_ENV === 'development',
+    redisServerBin: e.REDIS_SERVER_BIN,
+    executableSearchPath: env.PATH ?? '',
     role: e.ROLE,
     sandbox,
     strava: Object.freeze({
@@ -223,7 +242,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queuePrefix: e.QUEUE_PREFIX,
     trustProxyHops: e.TRUST_PROXY_HOPS,
     host: e.HOST,
-    webConcurrency: webConcurrencyOf(e.ROLE, e.WEB_CONCURRENCY, e.DATABASE_URL),
+    webConcurrency: webConcurrencyOf(
+      e.ROLE,
+      e.WEB_CONCURRENCY,
+      e.DATABASE_URL !== undefined && Boolean(e.REDIS_URL),
+    ),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     sweepIntervalMs: e.SWEEP_INTERVAL_MS,
     sweepStaleAfterMs: e.SWEEP_STALE_AFTER_MS,
@@ -233,15 +256,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 /**
  * Only ROLE=web forks: workers scale by job concurrency, and ROLE=all is the
- * one-process development mode. The embedded database (PGlite) belongs to one
- * process, so without DATABASE_URL there is never more than one.
+ * one-process development mode. The embedded database (PGlite) and the
+ * embedded Redis belong to one process, so without both DATABASE_URL and
+ * REDIS_URL there is never more than one.
  */
-function webConcurrencyOf(
-  role: Role,
-  requested: number | undefined,
-  databaseUrl: string | undefined,
-): number {
-  if (role !== 'web' || databaseUrl === undefined) return 1;
+function webConcurrencyOf(role: Role, requested: number | undefined, sharedServices: boolean): number {
+  if (role !== 'web' || !sharedServices) return 1;
   return requested ?? availableParallelism();
 }
 

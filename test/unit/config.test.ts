@@ -78,8 +78,21 @@ describe('loadConfig', () => {
         'STRAVA_VERIFY_TOKEN',
         'PUBLIC_URL',
         'STRAVA_CLIENT_ID',
+        'REDIS_URL',
       ]),
     );
+  });
+
+  it('plans an embedded Redis only in development with REDIS_URL unset', () => {
+    expect(loadConfig({ DATA_DIR: tmp() }).embeddedRedis).toBe(true);
+    expect(loadConfig({ DATA_DIR: tmp(), REDIS_URL: '' }).embeddedRedis).toBe(true);
+    const given = loadConfig({ DATA_DIR: tmp(), REDIS_URL: 'redis://10.0.0.5:6379' });
+    expect(given.embeddedRedis).toBe(false);
+    expect(given.redisUrl).toBe('redis://10.0.0.5:6379');
+    // Tests keep SPEC's default, the machine's Redis.
+    const test = loadConfig({ NODE_ENV: 'test', DATA_DIR: tmp() });
+    expect(test.embeddedRedis).toBe(false);
+    expect(test.redisUrl).toBe('redis://127.0.0.1:6379');
   });
 
   it('accepts a complete production configuration', () => {
@@ -92,9 +105,11 @@ describe('loadConfig', () => {
       TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
       SESSION_SECRET: 'x'.repeat(40),
       DATABASE_URL: 'postgres://u@db:5432/rampguard',
+      REDIS_URL: 'redis://redis:6379',
       DATA_DIR: tmp(),
     });
     expect(config.sandbox).toBe(false);
+    expect(config.embeddedRedis).toBe(false);
     expect(config.publicUrl).toBe('https://rampguard.example');
     expect(config.strava.apiUrl).toBe('https://www.strava.com/api/v3');
     expect(config.generatedSecrets).toEqual([]);
