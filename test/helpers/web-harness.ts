@@ -93,6 +93,21 @@ export function setCookieLine(res: { headers: Record<string, unknown> }, name: s
   return (Array.isArray(header) ? (header as string[]) : []).find((l) => l.startsWith(`${name}=`));
 }
 
+/** The Set-Cookie line of the sign-in state cookie (one per state: `rg_oauth_state_<hash>`). */
+export function stateCookieLine(
+  res: { headers: Record<string, unknown> },
+  https = false,
+): string | undefined {
+  const header = res.headers['set-cookie'];
+  const prefix = `${https ? '__Host-' : ''}rg_oauth_state_`;
+  return (Array.isArray(header) ? (header as string[]) : []).find((l) => l.startsWith(prefix));
+}
+
+/** Names of the sign-in state cookies a jar holds. */
+export function stateCookieNames(jar: CookieJar): string[] {
+  return [...jar.cookies.keys()].filter((name) => name.includes('rg_oauth_state_'));
+}
+
 export type ConnectOptions = {
   jar?: CookieJar;
   athleteId?: string;
@@ -103,6 +118,8 @@ export type ConnectOptions = {
   beforeCallback?: () => void | Promise<void>;
   /** The Cookie header the callback is sent with; default: the jar's (the same browser). */
   callbackCookie?: (jar: CookieJar) => string;
+  /** The client ip the one trusted proxy hop reports (default: a new one per browser). */
+  ip?: string;
 };
 
 export type BrowserConnect = {
@@ -121,7 +138,7 @@ let browsers = 0;
 export async function connectBrowser(h: Harness, options: ConnectOptions = {}): Promise<BrowserConnect> {
   const jar = options.jar ?? new CookieJar();
   browsers += 1;
-  const ip = `10.1.${browsers >> 8}.${browsers & 255}`;
+  const ip = options.ip ?? `10.1.${browsers >> 8}.${browsers & 255}`;
   const start = await request(h.app.url)
     .get('/auth/strava')
     .set('Cookie', jar.header())
