@@ -5,6 +5,7 @@ import { selectRows } from '../../src/db/client.js';
 import { runners } from '../../src/db/schema/index.js';
 import type { Running } from '../../src/server.js';
 import type { Clock } from '../../src/shared/clock.js';
+import type { Logger } from '../../src/shared/logger.js';
 import {
   createSimControl,
   DEFAULT_APPLICATION,
@@ -34,7 +35,7 @@ export type Harness = {
 
 export async function startHarness(
   env: NodeJS.ProcessEnv = {},
-  options: { clock?: Clock; database?: TestDatabase } = {},
+  options: { clock?: Clock; database?: TestDatabase; logger?: Logger } = {},
 ): Promise<Harness> {
   const sim = await startSimulator({ port: 0 });
   const database = options.database ?? (await createTestDatabase());
@@ -54,7 +55,10 @@ export async function startHarness(
       STRAVA_CLIENT_SECRET: DEFAULT_APPLICATION.clientSecret,
       ...env,
     }),
-    options.clock ? { clock: options.clock } : {},
+    {
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.logger ? { logger: options.logger } : {}),
+    },
   );
   return { sim, simControl: createSimControl(sim.url), database, app, publicUrl };
 }
