@@ -261,6 +261,9 @@ describe('when Redis cannot answer (through a TCP proxy that resets every connec
         'rampguard_rate_limit_decisions_total',
       );
       expect(metrics).toContain('decision="redis_unavailable_allowed"');
+      expect(metrics).toMatch(
+        /limiter="verification-email",decision="redis_unavailable_refused"|decision="redis_unavailable_refused",limiter="verification-email"/,
+      );
     } finally {
       redisProxy.setMode('pass');
     }

@@ -42,7 +42,7 @@ export type EmailVerificationOptions = {
  * Throws AppError `invalid_email` (400) or `not_found` (404) too.
  */
 export async function requestEmailVerification(
-  deps: Pick<AppDeps, 'db' | 'clock' | 'queues' | 'logger' | 'redis' | 'config'>,
+  deps: Pick<AppDeps, 'db' | 'clock' | 'queues' | 'logger' | 'redis' | 'config' | 'metrics'>,
   runnerId: string,
   email: string,
   options: EmailVerificationOptions = {},
@@ -77,7 +77,12 @@ export async function requestEmailVerification(
       .where(eq(emailOutbox.dedupeKey, dedupeKey));
     if (!queued) {
       // Last check before anything is written: a refusal leaves the runner's row untouched.
-      await reserveVerificationEmail(deps.redis, deps.config.queuePrefix, runnerId, addressHash, now);
+      await reserveVerificationEmail(
+        { redis: deps.redis, queuePrefix: deps.config.queuePrefix, metrics: deps.metrics },
+        runnerId,
+        addressHash,
+        now,
+      );
     }
 
     await tx

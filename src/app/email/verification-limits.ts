@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { AppError } from '../../shared/errors.js';
+import type { Metrics } from '../../shared/metrics.js';
 import { addressLimiterKey, runnerLimiterKey } from '../../shared/rate-limit/keys.js';
 import { limiterCommands } from '../../shared/rate-limit/limiter-commands.js';
 
@@ -61,12 +62,12 @@ export class EmailLimitUnavailableError extends AppError {
  * throws EmailRateLimitedError (nothing taken) or EmailLimitUnavailableError.
  */
 export async function reserveVerificationEmail(
-  redis: Redis,
-  queuePrefix: string,
+  deps: { redis: Redis; queuePrefix: string; metrics: Metrics },
   runnerId: string,
   addressHash: string,
   now: Date,
 ): Promise<void> {
+  const { redis, queuePrefix, metrics } = deps;
   let reservation: Awaited<ReturnType<ReturnType<typeof limiterCommands>['reserveEmail']>>;
   try {
     reservation = await limiterCommands(redis).reserveEmail(
@@ -75,9 +76,11 @@ export async function reserveVerificationEmail(
       { now, ...VERIFICATION_EMAIL_LIMITS },
     );
   } catch {
+    metrics.rateLimits.inc({ limiter: 'verification-email', decision: 'redis_unavailable_refused' });
     throw new EmailLimitUnavailableError();
   }
   if (!reservation.ok) {
+    metrics.rateLimits.inc({ limiter: 'verification-email', decision: `refused_${reservation.reason}` });
     throw new EmailRateLimitedError(reservation.reason, Math.ceil(reservation.retryAfterMs / 1000));
   }
 }

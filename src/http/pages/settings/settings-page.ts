@@ -17,7 +17,8 @@ const SAVED: Record<string, string> = {
 function emailStatus(runner: RunnerRow): string {
   if (!runner.email) return 'No address yet: RampGuard cannot email you.';
   if (!runner.emailVerifiedAt) return 'Waiting for you to confirm it from the link we sent.';
-  if (runner.emailSuppressedAt) return 'Emails to it bounced; enter it again or use another address.';
+  if (runner.emailSuppressedAt)
+    return 'Emails to it bounced; enter it again (you will be asked to confirm it) or use another address.';
   if (runner.unsubscribedAt) return 'You unsubscribed from emails.';
   return 'Confirmed.';
 }
