@@ -23,9 +23,9 @@ export type EmailVerificationOptions = {
 };
 
 /**
- * `PUT /api/me/email`, `POST /settings/email` and `POST /onboarding/email`
- * (SPEC §3): stores the address unverified and queues the verification email
- * in one transaction, then enqueues the send after commit. Re-submitting the
+ * `PUT /api/me/email`, `POST /settings/email` and `POST /onboarding/email`:
+ * stores the address unverified and queues the verification email in one
+ * transaction, then enqueues the send after commit. Re-submitting the
  * address that is already verified changes nothing. A new address also lifts
  * the runner-level suppression (that was about the old address).
  *

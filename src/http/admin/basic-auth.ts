@@ -9,7 +9,7 @@ import { limiterCommands } from '../../shared/rate-limit/limiter-commands.js';
 export const ADMIN_LOCKOUT_FAILURES = 10;
 export const ADMIN_LOCKOUT_WINDOW_MS = 60_000;
 
-/** Compares hashes so neither length nor content leaks through timing (reliability.md F.42). */
+/** Compares hashes so neither length nor content leaks through timing. */
 function safeEqual(a: string, b: string): boolean {
   const ha = createHash('sha256').update(a).digest();
   const hb = createHash('sha256').update(b).digest();

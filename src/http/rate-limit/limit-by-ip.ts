@@ -12,8 +12,6 @@ export type IpLimitOptions = {
   windowMs?: number;
   /** How a refused request is answered (JSON for the API, a page for browsers), with the seconds to wait. */
   respond(req: Request, res: Response, retryAfterSeconds: number): void;
-  /** Count only answers below 400 (brakes on guessing links: a valid link never uses up the budget). */
-  countOnlyFailures?: boolean;
 };
 
 /**
@@ -31,7 +29,7 @@ export function limitByIp(
   deps: Pick<AppDeps, 'redis' | 'config' | 'metrics' | 'logger'>,
   options: IpLimitOptions,
 ): RequestHandler {
-  const { name, limit, windowMs = 60_000, respond, countOnlyFailures = false } = options;
+  const { name, limit, windowMs = 60_000, respond } = options;
   const { metrics, logger } = deps;
   let lastErrorLogAt = 0;
   return rateLimit({
@@ -42,7 +40,6 @@ export function limitByIp(
     identifier: name,
     store: new RedisRateLimitStore(deps.redis, ipLimiterPrefix(deps.config.queuePrefix, name)),
     keyGenerator: (req) => ipKeyGenerator(req.ip ?? 'unknown'),
-    ...(countOnlyFailures ? { skipSuccessfulRequests: true } : {}),
     passOnStoreError: true,
     logger: {
       error: (err: unknown, message?: string) => {
