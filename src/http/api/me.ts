@@ -36,8 +36,8 @@ async function loadRunner(deps: AppDeps, runnerId: string): Promise<RunnerRow> {
 }
 
 /**
- * Stores the address unverified and queues the verification email (SPEC §3:
- * 202); the email use case owns the rules (same verified address: no change;
+ * Stores the address unverified and queues the verification email (202);
+ * the email use case owns the rules (same verified address: no change;
  * limits: 429 with Retry-After, or 503 when they cannot be checked; an address
  * on hold: 409 until the body says `confirmHeldAddress: true`).
  */

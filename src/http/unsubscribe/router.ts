@@ -11,7 +11,7 @@ import { tokenParam } from './token-param.js';
 export { unsubscribeUrl } from '../../app/email/unsubscribe-link.js';
 
 /**
- * `GET,POST /unsubscribe?token=…` (SPEC §3, reliability.md D.30, RFC 8058).
+ * `GET,POST /unsubscribe?token=…`, one-click unsubscribe (RFC 8058).
  * GET only shows a page with a button: mail scanners prefetch links, so it
  * never changes anything. POST unsubscribes: the signed token is the only
  * credential (no cookie, no CSRF token: one-click clients send neither), the
