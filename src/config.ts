@@ -53,7 +53,10 @@ const ZEnv = z.object({
     .string()
     .regex(/^[a-zA-Z0-9_-]+$/)
     .default('rampguard'),
+  /** Reverse proxies in front of the web role; their X-Forwarded-For and -Proto are trusted (docs/front-door.md). */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /** Bearer token `/metrics` requires when set (docs/front-door.md#metrics). */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Bind address of the HTTP listener (a container needs the wildcard; benchmarks bind loopback only). */
   HOST: z.union([z.ipv4(), z.ipv6(), z.literal('localhost')]).default('0.0.0.0'),
   /** Web processes forked by `node:cluster` for ROLE=web (docs/scaling.md); default: the machine's cores. */
@@ -108,6 +111,7 @@ export type Config = Readonly<{
   logLevel: string;
   queuePrefix: string;
   trustProxyHops: number;
+  metricsToken: string | undefined;
   host: string;
   /** How many web processes ROLE=web runs (1 = no cluster); see docs/scaling.md. */
   webConcurrency: number;
@@ -185,6 +189,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       problems.push('STRAVA_CLIENT_ID: required when NODE_ENV=production (sandbox mode is for development)');
     if (!e.REDIS_URL)
       problems.push('REDIS_URL: required when NODE_ENV=production (the embedded Redis is for development)');
+    if (e.PUBLIC_URL && !servesOverHttps(e.PUBLIC_URL)) {
+      problems.push(
+        `PUBLIC_URL: must be https:// when NODE_ENV=production (got ${new URL(e.PUBLIC_URL).origin}); sign-in cookies and Strava's OAuth redirect need HTTPS. Only localhost may use http:`,
+      );
+    }
   }
   if (e.STRAVA_VERIFY_TOKEN && e.STRAVA_VERIFY_TOKEN === e.STRAVA_CLIENT_SECRET) {
     problems.push('STRAVA_VERIFY_TOKEN: must not equal the client secret');
@@ -241,6 +250,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     queuePrefix: e.QUEUE_PREFIX,
     trustProxyHops: e.TRUST_PROXY_HOPS,
+    metricsToken: e.METRICS_TOKEN,
     host: e.HOST,
     webConcurrency: webConcurrencyOf(
       e.ROLE,
@@ -252,6 +262,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sweepStaleAfterMs: e.SWEEP_STALE_AFTER_MS,
     generatedSecrets: Object.freeze(generatedSecrets),
   });
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Production means HTTPS (docs/front-door.md#production-means-https): an
+ * http: PUBLIC_URL is accepted only for a loopback host (a local production-like run).
+ */
+function servesOverHttps(publicUrl: string): boolean {
+  const url = new URL(publicUrl);
+  return url.protocol === 'https:' || LOOPBACK_HOSTS.has(url.hostname) || url.hostname.endsWith('.localhost');
 }
 
 /**

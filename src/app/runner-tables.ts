@@ -5,6 +5,7 @@ import {
   detections,
   emailOutbox,
   planVersions,
+  runnerEmailAddresses,
   runners,
   runs,
   sessions,
@@ -55,6 +56,7 @@ export const RUNNER_TABLES: readonly RunnerTable[] = [
   runnerTable(planVersions, (r) => eq(planVersions.runnerId, r.id)),
   runnerTable(checkIns, (r) => eq(checkIns.runnerId, r.id)),
   runnerTable(emailOutbox, (r) => eq(emailOutbox.runnerId, r.id)),
+  runnerTable(runnerEmailAddresses, (r) => eq(runnerEmailAddresses.runnerId, r.id)),
   // Events can be recorded before the runner is linked (runner_id null): match Strava's owner id too.
   runnerTable(
     webhookInbox,

@@ -1,8 +1,10 @@
 import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
 import type { AppDeps } from '../app/deps.js';
-import { createDashboard, requireBasicAuth } from './admin/dashboard.js';
+import { requireBasicAuth } from './admin/basic-auth.js';
+import { createDashboard } from './admin/dashboard.js';
 import { handleErrors, notFound } from './errors.js';
+import { watchForwardedProto } from './forwarded-proto-check.js';
 import { createOpsRouter } from './ops/routes.js';
 import { createRequestLogger } from './request-logging.js';
 
@@ -16,8 +18,10 @@ export type Mount = { path: string; router: Router };
 export function createApp(deps: AppDeps, mounts: Mount[] = []): Express {
   const app = express();
   app.disable('x-powered-by');
-  // The exact number of proxy hops: a spoofed X-Forwarded-For cannot change the client ip (reliability.md F.41).
+  // The exact number of proxy hops: a spoofed X-Forwarded-For cannot change the client ip (docs/front-door.md#proxies).
   app.set('trust proxy', deps.config.trustProxyHops);
+  const forwardedProto = watchForwardedProto(deps);
+  if (forwardedProto) app.use(forwardedProto);
   app.use(createRequestLogger(deps.logger));
   app.use(recordDuration(deps));
   app.use(
@@ -40,7 +44,7 @@ export function createApp(deps: AppDeps, mounts: Mount[] = []): Express {
   app.use(createOpsRouter(deps));
   if (deps.config.adminPassword) {
     const dashboard = createDashboard(deps.queues);
-    app.use(dashboard.path, requireBasicAuth(deps.config.adminPassword), dashboard.router);
+    app.use(dashboard.path, requireBasicAuth(deps, deps.config.adminPassword), dashboard.router);
   }
   for (const mount of mounts) app.use(mount.path, mount.router);
   app.use(notFound);

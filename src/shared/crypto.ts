@@ -93,16 +93,31 @@ export function keyringFromConfig(
 // calendar feeds and the like. The purpose is inside the signed payload, so a
 // token minted for one action can never be used for another.
 
-export type SignedTokenClaims = { purpose: string; subject: string; expiresAt: Date };
+export type SignedTokenClaims = {
+  purpose: string;
+  subject: string;
+  expiresAt: Date;
+  /**
+   * The runner's link version when the token was minted (calendar and
+   * unsubscribe links: docs/front-door.md#revocable-links). Tokens minted
+   * before versions existed read as version 1.
+   */
+  version?: number;
+};
 
 const SIGNING_CONTEXT = 'rampguard-signed-token.v1';
 
 export function createSignedToken(
-  { purpose, subject, expiresAt }: SignedTokenClaims,
+  { purpose, subject, expiresAt, version }: SignedTokenClaims,
   secret: string,
 ): string {
   const payload = Buffer.from(
-    JSON.stringify({ p: purpose, s: subject, e: Math.floor(expiresAt.getTime() / 1000) }),
+    JSON.stringify({
+      p: purpose,
+      s: subject,
+      e: Math.floor(expiresAt.getTime() / 1000),
+      ...(version !== undefined ? { v: version } : {}),
+    }),
     'utf8',
   ).toString('base64url');
   return `${payload}.${sign(payload, secret).toString('base64url')}`;
@@ -133,15 +148,20 @@ export function verifySignedToken(
   if (!isClaims(claims) || claims.p !== purpose) return null;
   const expiresAt = new Date(claims.e * 1000);
   if (expiresAt.getTime() <= now.getTime()) return null;
-  return { purpose: claims.p, subject: claims.s, expiresAt };
+  return { purpose: claims.p, subject: claims.s, expiresAt, version: claims.v ?? 1 };
 }
 
 function sign(payload: string, secret: string): Buffer {
   return createHmac('sha256', secret).update(SIGNING_CONTEXT).update('.').update(payload).digest();
 }
 
-function isClaims(value: unknown): value is { p: string; s: string; e: number } {
+function isClaims(value: unknown): value is { p: string; s: string; e: number; v?: number } {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return typeof v.p === 'string' && typeof v.s === 'string' && Number.isInteger(v.e);
+  return (
+    typeof v.p === 'string' &&
+    typeof v.s === 'string' &&
+    Number.isInteger(v.e) &&
+    (v.v === undefined || (Number.isInteger(v.v) && (v.v as number) > 0))
+  );
 }

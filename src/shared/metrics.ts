@@ -81,6 +81,12 @@ export function createMetrics() {
       labelNames: ['template', 'outcome'] as const,
       registers: [registry],
     }),
+    rateLimits: new Counter({
+      name: 'rampguard_rate_limit_decisions_total',
+      help: 'Requests refused by a rate limiter, or let through or refused because Redis could not answer (docs/front-door.md)',
+      labelNames: ['limiter', 'decision'] as const,
+      registers: [registry],
+    }),
     sampleAtScrape(gauge: ScrapeSampled, sampler: () => Promise<void>) {
       samplers[gauge] = sampler;
     },

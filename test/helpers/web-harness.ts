@@ -5,6 +5,7 @@ import { selectRows } from '../../src/db/client.js';
 import { runners } from '../../src/db/schema/index.js';
 import type { Running } from '../../src/server.js';
 import type { Clock } from '../../src/shared/clock.js';
+import type { Logger } from '../../src/shared/logger.js';
 import {
   createSimControl,
   DEFAULT_APPLICATION,
@@ -34,7 +35,7 @@ export type Harness = {
 
 export async function startHarness(
   env: NodeJS.ProcessEnv = {},
-  options: { clock?: Clock; database?: TestDatabase } = {},
+  options: { clock?: Clock; database?: TestDatabase; logger?: Logger } = {},
 ): Promise<Harness> {
   const sim = await startSimulator({ port: 0 });
   const database = options.database ?? (await createTestDatabase());
@@ -54,7 +55,10 @@ export async function startHarness(
       STRAVA_CLIENT_SECRET: DEFAULT_APPLICATION.clientSecret,
       ...env,
     }),
-    options.clock ? { clock: options.clock } : {},
+    {
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.logger ? { logger: options.logger } : {}),
+    },
   );
   return { sim, simControl: createSimControl(sim.url), database, app, publicUrl };
 }
@@ -93,6 +97,21 @@ export function setCookieLine(res: { headers: Record<string, unknown> }, name: s
   return (Array.isArray(header) ? (header as string[]) : []).find((l) => l.startsWith(`${name}=`));
 }
 
+/** The Set-Cookie line of the sign-in state cookie (one per state: `rg_oauth_state_<hash>`). */
+export function stateCookieLine(
+  res: { headers: Record<string, unknown> },
+  https = false,
+): string | undefined {
+  const header = res.headers['set-cookie'];
+  const prefix = `${https ? '__Host-' : ''}rg_oauth_state_`;
+  return (Array.isArray(header) ? (header as string[]) : []).find((l) => l.startsWith(prefix));
+}
+
+/** Names of the sign-in state cookies a jar holds. */
+export function stateCookieNames(jar: CookieJar): string[] {
+  return [...jar.cookies.keys()].filter((name) => name.includes('rg_oauth_state_'));
+}
+
 export type ConnectOptions = {
   jar?: CookieJar;
   athleteId?: string;
@@ -103,6 +122,8 @@ export type ConnectOptions = {
   beforeCallback?: () => void | Promise<void>;
   /** The Cookie header the callback is sent with; default: the jar's (the same browser). */
   callbackCookie?: (jar: CookieJar) => string;
+  /** The client ip the one trusted proxy hop reports (default: a new one per browser). */
+  ip?: string;
 };
 
 export type BrowserConnect = {
@@ -121,7 +142,7 @@ let browsers = 0;
 export async function connectBrowser(h: Harness, options: ConnectOptions = {}): Promise<BrowserConnect> {
   const jar = options.jar ?? new CookieJar();
   browsers += 1;
-  const ip = `10.1.${browsers >> 8}.${browsers & 255}`;
+  const ip = options.ip ?? `10.1.${browsers >> 8}.${browsers & 255}`;
   const start = await request(h.app.url)
     .get('/auth/strava')
     .set('Cookie', jar.header())

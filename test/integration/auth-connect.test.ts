@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runners } from '../../src/db/schema/index.js';
+import { AUTH_START_RATE_LIMIT } from '../../src/http/auth/router.js';
 import type { Clock } from '../../src/shared/clock.js';
 import { DEFAULT_APPLICATION } from '../../src/sim/index.js';
 
@@ -13,6 +14,8 @@ import {
   queryRows,
   setCookieLine,
   startHarness,
+  stateCookieLine,
+  stateCookieNames,
   stopHarness,
 } from '../helpers/web-harness.js';
 
@@ -62,8 +65,8 @@ describe('Strava sign-in (GET /auth/strava, callback, logout)', () => {
     expect(p.get('scope')).toBe('read,activity:read_all,profile:read_all');
     const state = p.get('state') ?? '';
     expect(Buffer.from(state, 'base64url').length).toBeGreaterThanOrEqual(16);
-    const cookie = setCookieLine(res, 'rg_oauth_state') ?? '';
-    expect(cookie).toContain(`rg_oauth_state=${state}`);
+    const cookie = stateCookieLine(res) ?? '';
+    expect(cookie).toMatch(new RegExp(`^rg_oauth_state_[0-9a-f]{16}=[0-9a-z]+\\.${state};`));
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Lax/);
     expect(cookie).toMatch(/Path=\//);
@@ -88,7 +91,7 @@ describe('Strava sign-in (GET /auth/strava, callback, logout)', () => {
     expect(cookie).not.toMatch(/Secure/);
     expect(cookie).not.toMatch(/Domain=/i);
     // The state cookie is spent.
-    expect(flow.jar.cookies.has('rg_oauth_state')).toBe(false);
+    expect(stateCookieNames(flow.jar)).toEqual([]);
 
     const me = await request(h.app.url).get('/api/me').set('Cookie', flow.jar.header()).expect(200);
     expect(me.body).toMatchObject({
@@ -167,15 +170,12 @@ describe('Strava sign-in (GET /auth/strava, callback, logout)', () => {
         jar,
         firstname: 'Replay',
         beforeCallback: () => {
-          stateCookie = jar.cookies.get('rg_oauth_state') ?? '';
+          stateCookie = jar.header();
         },
       });
       expect(flow.callback.status).toBe(303);
       const before = await tokenExchanges(h);
-      await request(h.app.url)
-        .get(flow.callbackPath)
-        .set('Cookie', `rg_oauth_state=${stateCookie}`)
-        .expect(400);
+      await request(h.app.url).get(flow.callbackPath).set('Cookie', stateCookie).expect(400);
       expect(await tokenExchanges(h)).toBe(before);
     });
 
@@ -306,21 +306,57 @@ describe('per-ip rate limits on /auth and /api (trust proxy = 1 hop)', () => {
     await stopHarness(h);
   });
 
-  it('When one ip bursts /auth, then it gets 429 while another ip does not, and spoofing does not help', async () => {
-    for (let i = 0; i < 30; i++) {
+  it('When one ip bursts sign-in starts, then it gets 429 with a retry time while another ip does not, and spoofing does not help', async () => {
+    for (let i = 0; i < AUTH_START_RATE_LIMIT; i++) {
       await request(h.app.url).get('/auth/strava').set('X-Forwarded-For', '203.0.113.1').expect(302);
     }
     const limited = await request(h.app.url)
       .get('/auth/strava')
       .set('X-Forwarded-For', '203.0.113.1')
       .expect(429);
-    expect(limited.text).toContain('Too many');
+    const retryAfter = Number(limited.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect(limited.text).toContain('Too many sign-in attempts');
+    expect(limited.text).toMatch(/try again in \d+ seconds/);
     // The proxy appends the real client: a prepended address is the client's own claim and is ignored.
     await request(h.app.url)
       .get('/auth/strava')
       .set('X-Forwarded-For', '198.51.100.7, 203.0.113.1')
       .expect(429);
     await request(h.app.url).get('/auth/strava').set('X-Forwarded-For', '203.0.113.2').expect(302);
+  });
+
+  it('When an ip is over the start limit, then a runner who already approved on Strava still gets in, and logouts are never refused', async () => {
+    const ip = '203.0.113.9';
+    const flow = await connectBrowser(h, {
+      ip,
+      firstname: 'Club',
+      // While this runner is on Strava's consent page, their club mates use up the ip's starts.
+      beforeCallback: async () => {
+        for (let i = 0; i < AUTH_START_RATE_LIMIT; i++) {
+          await request(h.app.url).get('/auth/strava').set('X-Forwarded-For', ip);
+        }
+        await request(h.app.url).get('/auth/strava').set('X-Forwarded-For', ip).expect(429);
+      },
+    });
+    expect(flow.callback.status).toBe(303);
+    // Callbacks are judged by their state only, however many arrive.
+    for (let i = 0; i < 150; i++) {
+      const res = await request(h.app.url)
+        .get('/auth/strava/callback?code=x&state=not-ours')
+        .set('X-Forwarded-For', ip);
+      expect(res.status).toBe(400);
+    }
+    for (let i = 0; i < 150; i++) {
+      await request(h.app.url).post('/auth/logout').set('X-Forwarded-For', ip).expect(303);
+    }
+    await request(h.app.url)
+      .post('/auth/logout')
+      .set('Cookie', flow.jar.header())
+      .set('X-Forwarded-For', ip)
+      .expect(303);
+    await request(h.app.url).get('/api/me').set('Cookie', flow.jar.header()).expect(401);
   });
 
   it('When one ip bursts /api, then it gets 429 JSON after 300 requests while another ip does not', async () => {
@@ -330,6 +366,7 @@ describe('per-ip rate limits on /auth and /api (trust proxy = 1 hop)', () => {
     }
     const res = await request(h.app.url).get('/api/me').set('X-Forwarded-For', ip).expect(429);
     expect(res.body.error.code).toBe('rate_limited');
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
     await request(h.app.url).get('/api/me').set('X-Forwarded-For', '203.0.113.51').expect(401);
   });
 });

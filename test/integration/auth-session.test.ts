@@ -10,6 +10,7 @@ import {
   queryRows,
   setCookieLine,
   startHarness,
+  stateCookieLine,
   stopHarness,
 } from '../helpers/web-harness.js';
 
@@ -42,7 +43,7 @@ describe('sessions under HTTPS, with idle and absolute timeouts', () => {
     offset.ms = 0;
     const flow = await connectBrowser(h, { firstname: 'Secure' });
     expect(flow.callback.status).toBe(303);
-    const state = setCookieLine(flow.start, '__Host-rg_oauth_state') ?? '';
+    const state = stateCookieLine(flow.start, true) ?? '';
     const session = setCookieLine(flow.callback, '__Host-rg_session') ?? '';
     for (const line of [state, session]) {
       expect(line).toMatch(/; Secure/);

@@ -89,6 +89,32 @@ describe('the production image start command', () => {
     }
   }, 60_000);
 
+  it('refuses to start in production with an http PUBLIC_URL other than localhost, saying why', () => {
+    const env = testEnv({
+      NODE_ENV: 'production',
+      PUBLIC_URL: 'http://rampguard.example',
+      DATABASE_URL: database.url,
+      REDIS_URL: redis.url,
+      STRAVA_CLIENT_ID: '4242',
+      STRAVA_CLIENT_SECRET: 'prod-like-secret',
+    });
+    let stderr = '';
+    let status: number | null = 0;
+    try {
+      execFileSync(process.execPath, ['dist/main.js'], {
+        cwd: imageDir,
+        env: { PATH: process.env.PATH, ...env },
+        stdio: 'pipe',
+        timeout: 30_000,
+      });
+    } catch (err) {
+      stderr = String((err as { stderr: Buffer }).stderr);
+      status = (err as { status: number | null }).status;
+    }
+    expect(status).toBe(1);
+    expect(stderr).toContain('PUBLIC_URL: must be https:// when NODE_ENV=production');
+  });
+
   it('refuses to start in production with generated secrets, naming each problem', () => {
     let stderr = '';
     try {

@@ -175,8 +175,23 @@ describe('POST /webhooks/strava intake (web role, real Postgres and Redis)', () 
     });
   });
 
-  it('stores ids beyond 2^53 digit for digit', async () => {
-    const objectId = '18446744073709551615';
+  it('refuses ids beyond int64 with 400 and writes no row', async () => {
+    const before = await inboxCount();
+    const beyond = '9223372036854775808';
+    for (const field of ['object_id', 'owner_id', 'subscription_id']) {
+      for (const id of [beyond, '18446744073709551615', '99999999999999999999']) {
+        const raw = JSON.stringify(body()).replace(new RegExp(`"${field}":\\d+`), `"${field}":${id}`);
+        expect(raw).toContain(`"${field}":${id}`);
+        const res = await post(raw);
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toContain(field);
+      }
+    }
+    expect(await inboxCount()).toBe(before);
+  });
+
+  it('stores ids up to int64 and beyond 2^53 digit for digit', async () => {
+    const objectId = '9223372036854775807';
     const raw = `{"aspect_type":"create","event_time":1700000001,"object_id":${objectId},"object_type":"activity","owner_id":${BIG_ATHLETE},"subscription_id":${SUBSCRIPTION},"updates":{}}`;
     await post(raw).expect(200);
     const rows = await database.db.select().from(webhookInbox).where(eq(webhookInbox.objectId, objectId));

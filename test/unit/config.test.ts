@@ -115,6 +115,34 @@ describe('loadConfig', () => {
     expect(config.generatedSecrets).toEqual([]);
   });
 
+  it('refuses an http PUBLIC_URL in production unless it is localhost (production means HTTPS)', () => {
+    const production = {
+      NODE_ENV: 'production',
+      STRAVA_CLIENT_ID: '12345',
+      STRAVA_CLIENT_SECRET: 'secret-value',
+      STRAVA_VERIFY_TOKEN: 'verify-token-value',
+      TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+      SESSION_SECRET: 'x'.repeat(40),
+      REDIS_URL: 'redis://redis:6379',
+      DATA_DIR: tmp(),
+    };
+    const problems = problemsOf({ ...production, PUBLIC_URL: 'http://rampguard.example' });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^PUBLIC_URL: must be https:\/\/ when NODE_ENV=production/);
+    expect(problemsOf({ ...production, PUBLIC_URL: 'http://10.0.0.5:3000' })[0]).toMatch(/^PUBLIC_URL/);
+    for (const local of ['http://localhost:3000', 'http://127.0.0.1:3000', 'http://[::1]:3000']) {
+      expect(problemsOf({ ...production, PUBLIC_URL: local })).toEqual([]);
+    }
+    // Development and tests may use http anywhere.
+    expect(problemsOf({ PUBLIC_URL: 'http://rampguard.example', DATA_DIR: tmp() })).toEqual([]);
+  });
+
+  it('takes METRICS_TOKEN, at least 16 characters', () => {
+    expect(loadConfig({ DATA_DIR: tmp() }).metricsToken).toBeUndefined();
+    expect(loadConfig({ DATA_DIR: tmp(), METRICS_TOKEN: 'm'.repeat(32) }).metricsToken).toBe('m'.repeat(32));
+    expect(problemsOf({ DATA_DIR: tmp(), METRICS_TOKEN: 'short' })[0]).toMatch(/^METRICS_TOKEN/);
+  });
+
   it('treats empty variables as unset and requires both Strava credentials or neither', () => {
     expect(problemsOf({ DATABASE_URL: '', DATA_DIR: tmp() })).toEqual([]);
     expect(problemsOf({ STRAVA_CLIENT_ID: '1', DATA_DIR: tmp() })[0]).toMatch(/STRAVA_CLIENT_SECRET/);

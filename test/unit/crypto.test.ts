@@ -121,7 +121,22 @@ describe('signed tokens (HMAC-SHA256)', () => {
       purpose: 'checkin:fine',
       subject: 'runner-1',
       expiresAt,
+      // Minted without a link version (as before versions existed): reads as version 1.
+      version: 1,
     });
+  });
+
+  it('carries a link version inside the signature', () => {
+    const token = createSignedToken(
+      { purpose: 'calendar', subject: 'runner-1', expiresAt, version: 3 },
+      secret,
+    );
+    expect(verifySignedToken(token, 'calendar', secret, now)?.version).toBe(3);
+    // A version is part of the signed payload: it cannot be edited without breaking the MAC.
+    const [payload, mac] = token.split('.');
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8'));
+    const edited = Buffer.from(JSON.stringify({ ...claims, v: 4 })).toString('base64url');
+    expect(verifySignedToken(`${edited}.${mac}`, 'calendar', secret, now)).toBeNull();
   });
 
   it('is bound to its purpose, secret and expiry', () => {

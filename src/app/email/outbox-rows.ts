@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, max, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import { lockKey } from '../../db/locks.js';
 import { emailOutbox, runners } from '../../db/schema/index.js';
+import { holdCurrentAddress } from './address-history.js';
 
 /** Typed queries on the outbox for the sender; business rules live in send-outbox-email.ts. */
 
@@ -70,6 +71,7 @@ export async function readRecipient(tx: Tx, runnerId: string) {
       unsubscribedAt: runners.unsubscribedAt,
       emailSuppressedAt: runners.emailSuppressedAt,
       alertsEnabled: runners.alertsEnabled,
+      linkVersion: runners.linkVersion,
     })
     .from(runners)
     .where(eq(runners.id, runnerId));
@@ -117,8 +119,13 @@ export async function postponeRows(tx: Tx, ids: readonly number[], until: Date):
     .where(inArray(emailOutbox.id, [...ids]));
 }
 
-/** The address answered a permanent 5xx: nothing more goes to it until the runner gives one again. */
+/**
+ * The address answered a permanent 5xx: nothing more goes to it until the
+ * runner gives one again, and that address stays on hold (no verification
+ * email) until the runner confirms it (docs/front-door.md#email-abuse).
+ */
 export async function suppressAddress(tx: Tx, runnerId: string, now: Date): Promise<void> {
+  await holdCurrentAddress(tx, runnerId, 'bounced', now);
   await tx
     .update(runners)
     .set({

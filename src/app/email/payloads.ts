@@ -55,8 +55,16 @@ export const ZAlertPayload = z.object({
 });
 export const ZTaperPayload = z.object({ plan: ZPlanJson, timeZone: z.string().optional() });
 export const ZShoeMileagePayload = z.object({ shoeName: z.string(), detection: ZEmailDetection });
-/** The hash of the address being verified: the row is cancelled if the runner changed it since. */
-export const ZVerificationPayload = z.object({ addressHash: z.string().regex(/^[0-9a-f]{64}$/) });
+/**
+ * The hash of the address being verified (the row is cancelled if the runner
+ * changed it since), and whether the email may greet by the runner's first
+ * name: only for an address the runner verified before (docs/front-door.md#email-abuse).
+ * Rows written before the flag existed greet neutrally.
+ */
+export const ZVerificationPayload = z.object({
+  addressHash: z.string().regex(/^[0-9a-f]{64}$/),
+  greetByName: z.boolean().default(false),
+});
 
 export type AlertPayload = z.infer<typeof ZAlertPayload>;
 export type TaperPayload = z.infer<typeof ZTaperPayload>;

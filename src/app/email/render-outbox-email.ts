@@ -24,6 +24,8 @@ export type RenderTarget = {
    * re-send of a row renders byte-for-byte the same links.
    */
   linksFrom: Date;
+  /** The runner's current link version: unsubscribe links minted before a reset are dead. */
+  linkVersion: number;
 };
 
 /** A template that throws (a bad link, a bug) fails the same way on every try. */
@@ -49,7 +51,7 @@ export function renderOutboxEmail(
 
 function render(config: RenderConfig, content: OutboxContent, to: RenderTarget): RenderedEmail {
   const plan = `${config.publicUrl}/plan`;
-  const unsubscribe = unsubscribeUrl(config, to.runnerId, to.linksFrom);
+  const unsubscribe = unsubscribeUrl(config, to.runnerId, to.linksFrom, to.linkVersion);
   switch (content.template) {
     case 'alert':
       return renderAlertEmail({
@@ -75,7 +77,8 @@ function render(config: RenderConfig, content: OutboxContent, to: RenderTarget):
       });
     case 'verification':
       return renderVerificationEmail({
-        firstName: to.firstName,
+        // A first verification may reach a stranger's inbox: no name from the runner's Strava profile.
+        firstName: content.payload.greetByName ? to.firstName : '',
         confirmUrl: verifyEmailUrl(config, to.runnerId, to.email, to.linksFrom),
       });
   }

@@ -1,30 +1,51 @@
 import { eq } from 'drizzle-orm';
-import { runners } from '../../db/schema/index.js';
+import type { AddressHoldReason } from '../../db/schema/index.js';
+import { emailOutbox, runners } from '../../db/schema/index.js';
 import { AppError } from '../../shared/errors.js';
 import type { AppDeps } from '../deps.js';
+import { readAddressRecord, recordAddress, releaseAddressHold } from './address-history.js';
 import { hashAddress, isDeliverableAddress, normalizeAddress } from './email-address.js';
 import { enqueueSendEmails } from './enqueue-send-email.js';
 import { queueEmail } from './queue-email.js';
+import { reserveVerificationEmail } from './verification-limits.js';
 
 /** Repeated requests for the same address within one bucket queue a single email. */
 const RESEND_BUCKET_MS = 10 * 60_000;
 
-export type EmailVerificationRequest = {
-  status: 'queued' | 'already-queued' | 'already-verified';
-  outboxId: number | null;
+export type EmailVerificationRequest =
+  | { status: 'queued' | 'already-queued' | 'already-verified'; outboxId: number | null }
+  /** The address bounced or was unsubscribed: nothing changed until the runner confirms it. */
+  | { status: 'needs-confirmation'; outboxId: null; hold: AddressHoldReason };
+
+export type EmailVerificationOptions = {
+  /** The runner confirmed that an address on hold (bounced, unsubscribed) may be mailed again. */
+  confirmHeldAddress?: boolean;
 };
 
 /**
- * `PUT /api/me/email` (SPEC §3): stores the address unverified and queues the
- * verification email in one transaction, then enqueues the send after commit.
- * A new address also lifts an earlier suppression (that was about the old
- * address). Re-submitting the address that is already verified changes nothing.
- * Throws AppError `invalid_email` (400) or `not_found` (404).
+ * `PUT /api/me/email`, `POST /settings/email` and `POST /onboarding/email`:
+ * stores the address unverified and queues the verification email in one
+ * transaction, then enqueues the send after commit. Re-submitting the
+ * address that is already verified changes nothing. A new address also lifts
+ * the runner-level suppression (that was about the old address).
+ *
+ * Abuse brakes (docs/front-door.md#email-abuse):
+ * - an address on hold is not mailed until the runner confirms it
+ *   (`needs-confirmation`, nothing changed);
+ * - a new email takes one from the runner's and the address's budgets in Redis
+ *   (EmailRateLimitedError 429; EmailLimitUnavailableError 503 when Redis
+ *   cannot answer: email fails closed). A repeat inside the resend bucket
+ *   queues nothing and takes nothing;
+ * - the email greets by the runner's first name only if this address was
+ *   verified before; a stranger's inbox never learns who typed it in.
+ *
+ * Throws AppError `invalid_email` (400) or `not_found` (404) too.
  */
 export async function requestEmailVerification(
-  deps: Pick<AppDeps, 'db' | 'clock' | 'queues' | 'logger'>,
+  deps: Pick<AppDeps, 'db' | 'clock' | 'queues' | 'logger' | 'redis' | 'config' | 'metrics'>,
   runnerId: string,
   email: string,
+  options: EmailVerificationOptions = {},
 ): Promise<EmailVerificationRequest> {
   const address = email.trim();
   if (!isDeliverableAddress(address))
@@ -33,6 +54,7 @@ export async function requestEmailVerification(
   const addressHash = hashAddress(address);
 
   const result = await deps.db.transaction(async (tx): Promise<EmailVerificationRequest> => {
+    // The row lock serializes one runner's requests (the dedupe check below relies on it).
     const [runner] = await tx
       .select({ email: runners.email, verifiedAt: runners.emailVerifiedAt })
       .from(runners)
@@ -42,18 +64,42 @@ export async function requestEmailVerification(
     const sameAddress = runner.email !== null && normalizeAddress(runner.email) === normalizeAddress(address);
     if (sameAddress && runner.verifiedAt) return { status: 'already-verified', outboxId: null };
 
+    const record = await readAddressRecord(tx, runnerId, addressHash);
+    if (record.hold && !options.confirmHeldAddress) {
+      return { status: 'needs-confirmation', outboxId: null, hold: record.hold };
+    }
+
+    const bucket = Math.floor(now.getTime() / RESEND_BUCKET_MS);
+    const dedupeKey = `verification:${runnerId}:${addressHash.slice(0, 32)}:${bucket}`;
+    const [queued] = await tx
+      .select({ id: emailOutbox.id })
+      .from(emailOutbox)
+      .where(eq(emailOutbox.dedupeKey, dedupeKey));
+    if (!queued) {
+      // Last check before anything is written: a refusal leaves the runner's row untouched.
+      await reserveVerificationEmail(
+        { redis: deps.redis, queuePrefix: deps.config.queuePrefix, metrics: deps.metrics },
+        runnerId,
+        addressHash,
+        now,
+      );
+    }
+
     await tx
       .update(runners)
       .set({ email: address, emailVerifiedAt: null, emailSuppressedAt: null, updatedAt: now })
       .where(eq(runners.id, runnerId));
-    const bucket = Math.floor(now.getTime() / RESEND_BUCKET_MS);
-    const outboxId = await queueEmail(tx, {
-      runnerId,
-      template: 'verification',
-      dedupeKey: `verification:${runnerId}:${addressHash.slice(0, 32)}:${bucket}`,
-      payload: { addressHash },
-      now,
-    });
+    await recordAddress(tx, runnerId, addressHash);
+    if (record.hold) await releaseAddressHold(tx, runnerId, addressHash);
+    const outboxId = queued
+      ? null
+      : await queueEmail(tx, {
+          runnerId,
+          template: 'verification',
+          dedupeKey,
+          payload: { addressHash, greetByName: record.verifiedOnce },
+          now,
+        });
     return { status: outboxId === null ? 'already-queued' : 'queued', outboxId };
   });
 

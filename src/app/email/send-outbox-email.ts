@@ -139,6 +139,7 @@ async function deliver(tx: Tx, deps: AppDeps, outboxId: number, jobAttemptsMade:
       email: recipient.email,
       timeZone: recipient.timezone,
       linksFrom: primary.row.createdAt,
+      linkVersion: recipient.linkVersion,
     });
   } catch (err) {
     await closeRows(tx, batchIds, 'failed', 'render failed');

@@ -48,6 +48,12 @@ export const runners = pgTable('runners', {
   lastAnalyzedAt: timestamp('last_analyzed_at', { withTimezone: true }),
   /** Analysis requested and not yet completed (survives a Redis wipe; the sweeper re-enqueues it). */
   analysisDueAt: timestamp('analysis_due_at', { withTimezone: true }),
+  /**
+   * Version carried by every calendar and unsubscribe token minted for the
+   * runner; "Reset my calendar link" bumps it, which kills every older link
+   * (docs/front-door.md#revocable-links).
+   */
+  linkVersion: integer('link_version').notNull().default(1),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

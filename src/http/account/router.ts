@@ -1,7 +1,6 @@
 import { Router } from 'express';
 import type { AppDeps } from '../../app/deps.js';
-import { ipRateLimit } from '../api/ip-rate-limit.js';
-import { errorBody } from '../errors.js';
+import { limitByIp, respondJson429 } from '../rate-limit/limit-by-ip.js';
 import { loadSession } from '../session/load-session.js';
 import { requireRunner } from '../session/require-runner.js';
 import { disconnect } from './disconnect.js';
@@ -18,11 +17,7 @@ export const ACCOUNT_RATE_LIMIT = 30;
  */
 export function createAccountRouter(deps: AppDeps): Router {
   const router = Router();
-  const limit = ipRateLimit({
-    limit: ACCOUNT_RATE_LIMIT,
-    respond: (res) =>
-      res.status(429).json(errorBody('rate_limited', 'Too many requests; try again in a minute')),
-  });
+  const limit = limitByIp(deps, { name: 'account', limit: ACCOUNT_RATE_LIMIT, respond: respondJson429 });
   const session = [loadSession(deps), requireRunner];
   router.post('/disconnect', limit, requireSameOrigin(deps.config), ...session, disconnect(deps));
   router.get('/export', limit, ...session, exportAccount(deps));

@@ -3,6 +3,7 @@ import { type Request, type Response, Router } from 'express';
 import { missingScopesOf, parseScopes } from '../../app/connect-runner.js';
 import type { AppDeps } from '../../app/deps.js';
 import { requestEmailVerification } from '../../app/email/request-email-verification.js';
+import { EmailRateLimitedError } from '../../app/email/verification-limits.js';
 import { runners } from '../../db/schema/index.js';
 import { AppError } from '../../shared/errors.js';
 import { parseInput } from './parse-input.js';
@@ -35,12 +36,27 @@ async function loadRunner(deps: AppDeps, runnerId: string): Promise<RunnerRow> {
 }
 
 /**
- * Stores the address unverified and queues the verification email (SPEC §3:
- * 202); the email use case owns the rules (same verified address: no change).
+ * Stores the address unverified and queues the verification email (202);
+ * the email use case owns the rules (same verified address: no change;
+ * limits: 429 with Retry-After, or 503 when they cannot be checked; an address
+ * on hold: 409 until the body says `confirmHeldAddress: true`).
  */
 async function putEmail(deps: AppDeps, req: Request, res: Response) {
-  const { email } = parseInput(ZEmailBody, req.body);
-  const result = await requestEmailVerification(deps, sessionRunnerId(req), email);
+  const { email, confirmHeldAddress } = parseInput(ZEmailBody, req.body);
+  let result: Awaited<ReturnType<typeof requestEmailVerification>>;
+  try {
+    result = await requestEmailVerification(deps, sessionRunnerId(req), email, { confirmHeldAddress });
+  } catch (err) {
+    if (err instanceof EmailRateLimitedError) res.set('Retry-After', String(err.retryAfterSeconds));
+    throw err;
+  }
+  if (result.status === 'needs-confirmation') {
+    throw new AppError(
+      'address_on_hold',
+      `Emails to this address ${result.hold === 'bounced' ? 'bounced' : 'were unsubscribed'} before; send confirmHeldAddress: true to have it mailed again`,
+      409,
+    );
+  }
   res.status(202).json({
     email,
     emailVerified: result.status === 'already-verified',

@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 export const ZEmailBody = z.strictObject({
   email: z.string().trim().max(254).pipe(z.email()),
+  /** The runner confirms that an address on hold (bounced, unsubscribed) may be mailed again. */
+  confirmHeldAddress: z.boolean().optional(),
 });
 
 export const ZSettingsBody = z

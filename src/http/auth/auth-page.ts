@@ -63,10 +63,19 @@ export const PAGES = {
     ],
     link: HOME,
   },
-  rateLimited: {
-    status: 429,
-    title: 'Too many attempts',
-    paragraphs: ['Too many sign-in attempts came from your network. Please wait a minute and try again.'],
-    link: HOME,
-  },
 } as const satisfies Record<string, AuthPage>;
+
+/** The refusal of a sign-in start: says when to try again (the same time as the Retry-After header). */
+export function signInRateLimitedPage(retryAfterSeconds: number): AuthPage {
+  const wait =
+    retryAfterSeconds < 90 ? `${retryAfterSeconds} seconds` : `${Math.ceil(retryAfterSeconds / 60)} minutes`;
+  return {
+    status: 429,
+    title: 'Too many sign-in attempts',
+    paragraphs: [
+      'A lot of sign-ins were started from your network in the last minute, so RampGuard is pausing new ones for a moment.',
+      `Please try again in ${wait}.`,
+    ],
+    link: { href: '/auth/strava', label: 'Try again' },
+  };
+}

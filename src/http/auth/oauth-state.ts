@@ -4,29 +4,69 @@ import type { Request, Response } from 'express';
 import type { Config } from '../../config.js';
 import type { DbOrTx } from '../../db/client.js';
 import { oauthStates } from '../../db/schema/index.js';
-import { baseCookieOptions, hostCookieName, readCookie } from '../session/session-cookie.js';
+import { baseCookieOptions, hostCookieName } from '../session/session-cookie.js';
 
 /**
- * OAuth `state` (reliability.md E.33): 256 random bits, single use, valid for
- * 10 minutes, stored only as sha256, and bound to the browser that started the
- * sign-in by an HttpOnly, SameSite=Lax cookie (Lax, not Strict: the return
- * from strava.com is a cross-site top-level GET, which Strict would strip).
- * The binding stops login CSRF: a callback URL made in another browser fails.
+ * OAuth `state` (docs/front-door.md#sign-in): 256 random bits, single use,
+ * valid for 10 minutes, stored only as sha256, and bound to the browser that
+ * started the sign-in by an HttpOnly, SameSite=Lax cookie (Lax, not Strict: the
+ * return from strava.com is a cross-site top-level GET, which Strict would
+ * strip). The binding stops login CSRF: a callback URL made in another browser
+ * fails.
+ *
+ * One cookie per state, named after the state's hash: two tabs that start a
+ * sign-in each keep their own, so both callbacks work. A browser keeps at most
+ * MAX_PENDING_STATES; starting another drops the oldest (an abandoned tab),
+ * which also bounds the Cookie header a looping page could build up.
  */
 export const OAUTH_STATE_TTL_MS = 10 * 60_000;
+export const MAX_PENDING_STATES = 8;
+
+const COOKIE_BASE = 'rg_oauth_state_';
+
+type CookieConfig = Pick<Config, 'publicUrl'>;
 
 function hashState(state: string): string {
   return createHash('sha256').update(state).digest('hex');
 }
 
-function stateCookieName(config: Pick<Config, 'publicUrl'>): string {
-  return hostCookieName(config, 'rg_oauth_state');
+function cookiePrefix(config: CookieConfig): string {
+  return hostCookieName(config, COOKIE_BASE);
 }
 
-/** Creates and stores a state, and binds it to this browser. */
+/** `rg_oauth_state_<16 hex of the state's hash>`: the state itself never appears in a name. */
+function stateCookieName(config: CookieConfig, state: string): string {
+  return `${cookiePrefix(config)}${hashState(state).slice(0, 16)}`;
+}
+
+/** The cookie value: `<issued at, ms base 36>.<state>`; the time orders pending states. */
+function cookieValue(state: string, now: Date): string {
+  return `${now.getTime().toString(36)}.${state}`;
+}
+
+type PendingState = { name: string; issuedAt: number; state: string };
+
+/** This browser's pending state cookies, parsed from the Cookie header. */
+function pendingStates(req: Request, config: CookieConfig): PendingState[] {
+  const prefix = cookiePrefix(config);
+  const pending: PendingState[] = [];
+  for (const part of (req.get('cookie') ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    const name = part.slice(0, eq).trim();
+    if (eq < 0 || !name.startsWith(prefix)) continue;
+    const value = part.slice(eq + 1).trim();
+    const dot = value.indexOf('.');
+    const issuedAt = Number.parseInt(value.slice(0, dot), 36);
+    pending.push({ name, issuedAt: Number.isFinite(issuedAt) ? issuedAt : 0, state: value.slice(dot + 1) });
+  }
+  return pending;
+}
+
+/** Creates and stores a state, and binds it to this browser with its own cookie. */
 export async function issueOAuthState(
   db: DbOrTx,
-  config: Pick<Config, 'publicUrl'>,
+  config: CookieConfig,
+  req: Request,
   res: Response,
   now: Date,
 ): Promise<string> {
@@ -35,7 +75,15 @@ export async function issueOAuthState(
     stateHash: hashState(state),
     expiresAt: new Date(now.getTime() + OAUTH_STATE_TTL_MS),
   });
-  res.cookie(stateCookieName(config), state, baseCookieOptions(config, OAUTH_STATE_TTL_MS));
+  const pending = pendingStates(req, config).sort((a, b) => a.issuedAt - b.issuedAt);
+  for (const old of pending.slice(0, Math.max(0, pending.length - (MAX_PENDING_STATES - 1)))) {
+    res.clearCookie(old.name, baseCookieOptions(config));
+  }
+  res.cookie(
+    stateCookieName(config, state),
+    cookieValue(state, now),
+    baseCookieOptions(config, OAUTH_STATE_TTL_MS),
+  );
   return state;
 }
 
@@ -46,21 +94,24 @@ function sameString(a: string, b: string): boolean {
 }
 
 /**
- * True when `state` matches this browser's cookie and an unexpired stored
- * state, which is deleted in the same statement (single use: a replay finds
- * nothing). The cookie is cleared whatever the outcome.
+ * True when this browser holds the cookie for `state` and an unexpired stored
+ * state matches, which is deleted in the same statement (single use: a replay
+ * finds nothing). That state's cookie is cleared whatever the outcome; other
+ * tabs' cookies are left alone.
  */
 export async function consumeOAuthState(
   db: DbOrTx,
-  config: Pick<Config, 'publicUrl'>,
+  config: CookieConfig,
   req: Request,
   res: Response,
   state: string | undefined,
   now: Date,
 ): Promise<boolean> {
-  const bound = readCookie(req, stateCookieName(config));
-  res.clearCookie(stateCookieName(config), baseCookieOptions(config));
-  if (!state || !bound || !sameString(state, bound)) return false;
+  if (!state) return false;
+  const name = stateCookieName(config, state);
+  const bound = pendingStates(req, config).find((p) => p.name === name);
+  res.clearCookie(name, baseCookieOptions(config));
+  if (!bound || !sameString(state, bound.state)) return false;
   const deleted = await db
     .delete(oauthStates)
     .where(and(eq(oauthStates.stateHash, hashState(state)), gt(oauthStates.expiresAt, now)))

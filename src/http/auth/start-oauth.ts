@@ -10,8 +10,8 @@ export function callbackUrl(publicUrl: string): string {
 
 /** `GET /auth/strava`: a fresh state, then 302 to Strava's consent page (SPEC §3). */
 export function startOAuth(deps: AppDeps): RequestHandler {
-  return async (_req, res) => {
-    const state = await issueOAuthState(deps.db, deps.config, res, deps.clock.now());
+  return async (req, res) => {
+    const state = await issueOAuthState(deps.db, deps.config, req, res, deps.clock.now());
     const url = deps.strava.authorizeUrl({
       redirectUri: callbackUrl(deps.config.publicUrl),
       state,

@@ -1,3 +1,4 @@
+import type { LinkClaims } from '../../app/email/unsubscribe-link.js';
 import type { Config } from '../../config.js';
 import { createSignedToken, verifySignedToken } from '../../shared/crypto.js';
 
@@ -12,18 +13,21 @@ const STEP_MS = 30 * DAY_MS;
 
 /**
  * `$PUBLIC_URL/plan.ics?token=…`: a signed, long-lived token naming the
- * runner, for the purpose `calendar` only (it cannot check in or unsubscribe).
+ * runner and their link version, for the purpose `calendar` only (it cannot
+ * check in or unsubscribe). "Reset my calendar link" bumps the version, so the
+ * old URL stops working (docs/front-door.md#revocable-links).
  */
-export function calendarFeedUrl(config: LinkConfig, runnerId: string, now: Date): string {
+export function calendarFeedUrl(config: LinkConfig, runnerId: string, now: Date, linkVersion = 1): string {
   const expiresAt = new Date(Math.floor(now.getTime() / STEP_MS) * STEP_MS + CALENDAR_TTL_MS);
   const token = createSignedToken(
-    { purpose: CALENDAR_PURPOSE, subject: runnerId, expiresAt },
+    { purpose: CALENDAR_PURPOSE, subject: runnerId, expiresAt, version: linkVersion },
     config.sessionSecret,
   );
   return `${config.publicUrl}/plan.ics?token=${encodeURIComponent(token)}`;
 }
 
-/** The runner id a calendar token names, or null (forged, expired or minted for another purpose). */
-export function readCalendarToken(config: LinkConfig, token: string, now: Date): string | null {
-  return verifySignedToken(token, CALENDAR_PURPOSE, config.sessionSecret, now)?.subject ?? null;
+/** The runner and link version a calendar token names, or null (forged, expired or minted for another purpose). */
+export function readCalendarToken(config: LinkConfig, token: string, now: Date): LinkClaims | null {
+  const claims = verifySignedToken(token, CALENDAR_PURPOSE, config.sessionSecret, now);
+  return claims ? { runnerId: claims.subject, linkVersion: claims.version ?? 1 } : null;
 }

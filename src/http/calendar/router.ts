@@ -16,7 +16,7 @@ const FEED_WEEKS = 8;
 /**
  * `GET /plan.ics?token=…` (SPEC §3): the plan's sessions as an iCalendar feed.
  * The signed token is the only credential (calendar apps send no cookies).
- * Any bad token, and a runner who has left, get the same plain 404, so the
+ * Any bad or reset token, and a runner who has left, get the same plain 404, so the
  * feed never tells a stranger whether a runner exists.
  */
 export function createCalendarRouter(deps: AppDeps): Router {
@@ -24,14 +24,20 @@ export function createCalendarRouter(deps: AppDeps): Router {
   router.get('/', async (req, res) => {
     const now = deps.clock.now();
     const token = tokenParam(req);
-    const runnerId = token ? readCalendarToken(deps.config, token, now) : null;
-    const [runner] = runnerId
+    const claims = token ? readCalendarToken(deps.config, token, now) : null;
+    const [runner] = claims
       ? await deps.db
-          .select({ id: runners.id, timezone: runners.timezone, connectedAt: runners.connectedAt })
+          .select({
+            id: runners.id,
+            timezone: runners.timezone,
+            connectedAt: runners.connectedAt,
+            linkVersion: runners.linkVersion,
+          })
           .from(runners)
-          .where(eq(runners.id, runnerId))
+          .where(eq(runners.id, claims.runnerId))
       : [];
-    if (!runner) {
+    // A link from before "Reset my calendar link" is dead: same 404 as a forged one.
+    if (!runner || runner.linkVersion !== claims?.linkVersion) {
       res.status(404).set('Cache-Control', 'no-store').type('text/plain').send('Not found');
       return;
     }

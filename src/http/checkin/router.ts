@@ -7,6 +7,7 @@ import { runners } from '../../db/schema/index.js';
 import { html } from '../pages/html.js';
 import { sendPage } from '../pages/layout.js';
 import { FEELING_LABELS } from '../pages/plan/checkin-section.js';
+import { limitLinkRequests } from '../rate-limit/link-brake.js';
 import { tokenParam } from '../unsubscribe/token-param.js';
 import { planSummary } from './plan-summary.js';
 
@@ -22,9 +23,11 @@ const QUESTION: Record<keyof typeof FEELING_LABELS, string> = {
  * scanners prefetch links); `POST` to the same URL records it (source
  * `email`) and shows the plan after it. The signed token is the credential,
  * like the unsubscribe link: no cookie needed, so it works on any device.
+ * Braked per ip (docs/front-door.md#brakes).
  */
 export function createCheckInRouter(deps: AppDeps): Router {
   const router = Router();
+  router.use(limitLinkRequests(deps, 'checkin'));
   const claimsOf = (token: string | null) =>
     token ? readCheckInToken(deps.config, token, deps.clock.now()) : null;
 

@@ -1,11 +1,13 @@
 import { and, eq, sql } from 'drizzle-orm';
 import express, { type Response, Router } from 'express';
 import type { AppDeps } from '../../app/deps.js';
+import { markAddressVerified } from '../../app/email/address-history.js';
 import { hashAddress } from '../../app/email/email-address.js';
 import { readVerifyEmailToken } from '../../app/email/verify-email-link.js';
 import { runners } from '../../db/schema/index.js';
 import { html } from '../pages/html.js';
 import { sendPage } from '../pages/layout.js';
+import { limitLinkRequests } from '../rate-limit/link-brake.js';
 import { tokenParam } from '../unsubscribe/token-param.js';
 
 export { requestEmailVerification } from '../../app/email/request-email-verification.js';
@@ -14,10 +16,12 @@ export { requestEmailVerification } from '../../app/email/request-email-verifica
  * `GET /account/email/verify?token=…` shows a confirm button (GET never changes
  * state: scanners prefetch links); `POST` to the same URL verifies. The token
  * is bound to the runner and to a hash of the address it was mailed to, so a
- * link sent to an old address cannot verify a new one.
+ * link sent to an old address cannot verify a new one. Braked per ip
+ * (docs/front-door.md#brakes).
  */
 export function createEmailVerificationRouter(deps: AppDeps): Router {
   const router = Router();
+  router.use(limitLinkRequests(deps, 'email-verify'));
   router.get('/', async (req, res) => {
     const token = tokenParam(req);
     const target = token ? await tokenTarget(deps, token) : null;
@@ -39,15 +43,20 @@ export function createEmailVerificationRouter(deps: AppDeps): Router {
     const now = deps.clock.now();
     // `email = <the address the token names>`: if the runner changed it since the
     // read, nothing is verified. coalesce keeps the first time: a repeat is a no-op.
-    const updated = await deps.db
-      .update(runners)
-      .set({
-        emailVerifiedAt: sql`coalesce(${runners.emailVerifiedAt}, ${now.toISOString()}::timestamptz)`,
-        updatedAt: now,
-      })
-      .where(and(eq(runners.id, target.runnerId), eq(runners.email, target.email)))
-      .returning({ id: runners.id });
-    if (updated.length === 0) return invalid(deps, res);
+    const verified = await deps.db.transaction(async (tx) => {
+      const updated = await tx
+        .update(runners)
+        .set({
+          emailVerifiedAt: sql`coalesce(${runners.emailVerifiedAt}, ${now.toISOString()}::timestamptz)`,
+          updatedAt: now,
+        })
+        .where(and(eq(runners.id, target.runnerId), eq(runners.email, target.email)))
+        .returning({ id: runners.id });
+      // Remembered per address: a later verification email to it may greet by name, and any hold is lifted.
+      if (updated.length > 0) await markAddressVerified(tx, target.runnerId, hashAddress(target.email), now);
+      return updated.length > 0;
+    });
+    if (!verified) return invalid(deps, res);
     confirmed(deps, res);
   });
   return router;

@@ -4,6 +4,7 @@ import { sampleParkedRunners } from '../../app/strava-access/parked-runners.js';
 import { withDeadline } from '../../db/client.js';
 import { QUEUE_NAMES } from '../../jobs/queue-names.js';
 import { isClusterChild, requestClusterMetrics } from '../../shared/web-cluster.js';
+import { requireMetricsToken } from './metrics-auth.js';
 
 /**
  * Liveness, readiness and metrics. Readiness fails (503) while the database or
@@ -41,7 +42,7 @@ export function createOpsRouter(
   });
   deps.metrics.sampleAtScrape('queueDepth', () => sampleQueueDepths(deps));
   deps.metrics.sampleAtScrape('parkedRunners', () => sampleParkedRunners(deps));
-  router.get('/metrics', async (_req, res) => {
+  router.get('/metrics', requireMetricsToken(deps.config), async (_req, res) => {
     // In a web cluster (docs/scaling.md) one scrape answers for every web process.
     if (isClusterChild()) {
       try {

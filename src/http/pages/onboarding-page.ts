@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { AppDeps } from '../../app/deps.js';
-import { emailForm, submitEmail } from './email-form.js';
+import { type EmailFormError, emailForm, setRetryAfter, submitEmail } from './email-form.js';
 import { html, type SafeHtml } from './html.js';
 import { importProgress, isImporting } from './import-progress.js';
 import { sendPrivatePage } from './layout.js';
@@ -13,7 +13,7 @@ const PATH = '/onboarding';
 /** Reload interval while the history import runs (no JavaScript needed). */
 const REFRESH_SECONDS = 5;
 
-type FormState = { value: string; error: string } | null;
+type FormState = EmailFormError | null;
 
 function emailSection(runner: RunnerRow, form: FormState): SafeHtml {
   if (runner.email && runner.emailVerifiedAt && !form) {
@@ -34,14 +34,15 @@ ${emailForm({ action: `${PATH}/email`, value: runner.email, submitLabel: 'Send t
   return html`<section class="card" aria-labelledby="email-title">
 <h2 id="email-title">Where should alerts go?</h2>
 <p>Strava never shares your email address, so RampGuard asks for it. You get an email only when your plan changes (at most one alert a day), plus a confirmation link now.</p>
-${emailForm({ action: `${PATH}/email`, value: form?.value ?? runner.email, error: form?.error ?? null, submitLabel: 'Send confirmation link' })}
+${emailForm({ action: `${PATH}/email`, value: form?.value ?? runner.email, error: form?.error ?? null, confirmHeld: form?.confirmHeld ?? false, submitLabel: 'Send confirmation link' })}
 </section>`;
 }
 
 function render(deps: AppDeps, req: Request, res: Response, runner: RunnerRow, form: FormState): void {
   // Reload for progress only once the email form is done with: a reload would wipe what the runner types.
   const refresh = isImporting(runner) && runner.email !== null && !form;
-  sendPrivatePage(res, form ? 400 : 200, {
+  setRetryAfter(res, form);
+  sendPrivatePage(res, form?.status ?? 200, {
     title: runner.firstname ? `Welcome, ${runner.firstname}` : 'Welcome to RampGuard',
     ...siteOf(deps, req),
     ...(refresh ? { refreshSeconds: REFRESH_SECONDS } : {}),
@@ -77,7 +78,7 @@ export function onboardingRoutes(deps: AppDeps): { show: RequestHandler[]; submi
     if (result.ok) return void res.redirect(303, PATH);
     const runner = await loadRunner(deps.db, pageRunnerId(req));
     if (!runner) return void res.redirect(303, '/');
-    render(deps, req, res, runner, { value: result.value, error: result.error });
+    render(deps, req, res, runner, result);
   };
   return { show: [...pageSession(deps), show], submit: [...pageForm(deps), submit] };
 }

@@ -7,7 +7,7 @@ import { planPage } from './plan/plan-page.js';
 import { privacyPage } from './privacy-page.js';
 import { disconnectPage } from './settings/disconnect-page.js';
 import { settingsPage } from './settings/settings-page.js';
-import { updateAlerts, updateEmail, updateUnits } from './settings/update-settings.js';
+import { resetCalendarLink, updateAlerts, updateEmail, updateUnits } from './settings/update-settings.js';
 import { STYLESHEET_PATH, serveStylesheet } from './stylesheet.js';
 
 /**
@@ -29,6 +29,7 @@ export function createPagesRouter(deps: AppDeps): Router {
   router.post('/settings/email', ...updateEmail(deps));
   router.post('/settings/units', ...updateUnits(deps));
   router.post('/settings/alerts', ...updateAlerts(deps));
+  router.post('/settings/calendar-link', ...resetCalendarLink(deps));
   router.get('/settings/disconnect', ...disconnectPage(deps));
   return router;
 }

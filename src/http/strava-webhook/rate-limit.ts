@@ -5,9 +5,15 @@ import { errorBody } from '../errors.js';
 
 /**
  * Per client ip, far above anything Strava sends (a 429 costs Strava one of
- * its three attempts, API.md §1.4): only a flood from one address is cut.
- * 3,000/min leaves room for Strava's retry burst after an outage.
- * The ip is `req.ip`, which honours exactly TRUST_PROXY_HOPS proxies.
+ * its three attempts): only a flood from one address is cut. 3,000/min leaves
+ * room for Strava's retry burst after an outage. The ip is `req.ip`, which
+ * honours exactly TRUST_PROXY_HOPS proxies.
+ *
+ * Deliberately in memory, per process, unlike every other limiter
+ * (docs/front-door.md#the-webhook-limiter-stays-per-process): the ack path
+ * must not wait for a Redis round trip, and what this protects (the process's
+ * CPU and its Postgres pool) is itself per process. N web processes accept N
+ * times the rate, each within its own capacity.
  */
 export const WEBHOOK_REQUESTS_PER_MINUTE = 3_000;
 

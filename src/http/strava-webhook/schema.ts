@@ -1,7 +1,23 @@
 import { z } from 'zod';
 
-/** Strava ids are positive int64s; 20 digits bounds them without a BigInt compare. */
-const ZIdDigits = z.string().regex(/^[1-9][0-9]{0,19}$/, 'must be a positive integer id');
+/** 2^63 - 1: Postgres bigint and Strava's own ids stop here; anything larger is not a Strava id. */
+export const MAX_INT64_DIGITS = '9223372036854775807';
+
+/** Compares digit strings without BigInt (never throws, whatever the earlier checks found). */
+function fitsInt64(digits: string): boolean {
+  if (digits.length !== MAX_INT64_DIGITS.length) return digits.length < MAX_INT64_DIGITS.length;
+  return digits <= MAX_INT64_DIGITS;
+}
+
+/**
+ * Strava ids are positive int64s (docs/front-door.md#ids-out-of-range): digits
+ * only, at most 19 of them, and no larger than 2^63 - 1, so an id that could
+ * not be stored or compared exactly is refused (400) before any row is written.
+ */
+const ZIdDigits = z
+  .string()
+  .regex(/^[1-9][0-9]{0,18}$/, 'must be a positive integer id')
+  .refine(fitsInt64, 'must fit in a signed 64-bit integer');
 
 /**
  * Any integer-valued JSON number. `z.number().int()` would refuse ids beyond

@@ -1,26 +1,34 @@
 import { eq, sql } from 'drizzle-orm';
 import express, { type Request, type Response, Router } from 'express';
 import type { AppDeps } from '../../app/deps.js';
+import { holdCurrentAddress } from '../../app/email/address-history.js';
 import { readUnsubscribeToken } from '../../app/email/unsubscribe-link.js';
 import { runners } from '../../db/schema/index.js';
+import { limitLinkRequests } from '../rate-limit/link-brake.js';
 import { html, sendPage } from './page.js';
 import { tokenParam } from './token-param.js';
 
 export { unsubscribeUrl } from '../../app/email/unsubscribe-link.js';
 
 /**
- * `GET,POST /unsubscribe?token=…` (SPEC §3, reliability.md D.30, RFC 8058).
+ * `GET,POST /unsubscribe?token=…`, one-click unsubscribe (RFC 8058).
  * GET only shows a page with a button: mail scanners prefetch links, so it
  * never changes anything. POST unsubscribes: the signed token is the only
  * credential (no cookie, no CSRF token: one-click clients send neither), the
  * body (`List-Unsubscribe=One-Click`, or empty) is not needed, and the answer
  * is a plain 200 page, never a redirect. Repeating it changes nothing.
+ *
+ * The token must carry the runner's current link version (a reset in
+ * settings kills older links), and the unsubscribed address goes on hold: no
+ * verification email to it until the runner confirms it
+ * (docs/front-door.md#email-abuse). Invalid links are braked per ip.
  */
 export function createUnsubscribeRouter(deps: AppDeps): Router {
   const router = Router();
-  router.get('/', (req, res) => {
+  router.use(limitLinkRequests(deps, 'unsubscribe'));
+  router.get('/', async (req, res) => {
     const token = tokenParam(req);
-    if (!token || !readUnsubscribeToken(deps.config, token, deps.clock.now())) return invalid(deps, res);
+    if (!token || !(await currentRunnerOf(deps, token))) return invalid(deps, res);
     sendPage(res, 200, {
       title: 'Unsubscribe from RampGuard emails',
       sandbox: deps.config.sandbox,
@@ -35,14 +43,19 @@ export function createUnsubscribeRouter(deps: AppDeps): Router {
     express.urlencoded({ extended: false, limit: '1kb' }),
     async (req: Request, res: Response) => {
       const token = tokenParam(req);
-      const now = deps.clock.now();
-      const runnerId = token ? readUnsubscribeToken(deps.config, token, now) : null;
+      const runnerId = token ? await currentRunnerOf(deps, token) : null;
       if (!runnerId) return invalid(deps, res);
-      // coalesce keeps the first unsubscribe time: a repeated POST is a no-op.
-      await deps.db
-        .update(runners)
-        .set({ unsubscribedAt: sql`coalesce(${runners.unsubscribedAt}, ${now.toISOString()}::timestamptz)` })
-        .where(eq(runners.id, runnerId));
+      const now = deps.clock.now();
+      await deps.db.transaction(async (tx) => {
+        // coalesce keeps the first unsubscribe time: a repeated POST is a no-op.
+        await tx
+          .update(runners)
+          .set({
+            unsubscribedAt: sql`coalesce(${runners.unsubscribedAt}, ${now.toISOString()}::timestamptz)`,
+          })
+          .where(eq(runners.id, runnerId));
+        await holdCurrentAddress(tx, runnerId, 'unsubscribed', now);
+      });
       sendPage(res, 200, {
         title: 'You are unsubscribed',
         sandbox: deps.config.sandbox,
@@ -52,6 +65,17 @@ export function createUnsubscribeRouter(deps: AppDeps): Router {
     },
   );
   return router;
+}
+
+/** The runner a valid token names, if its link version is still the runner's current one. */
+async function currentRunnerOf(deps: AppDeps, token: string): Promise<string | null> {
+  const claims = readUnsubscribeToken(deps.config, token, deps.clock.now());
+  if (!claims) return null;
+  const [runner] = await deps.db
+    .select({ linkVersion: runners.linkVersion })
+    .from(runners)
+    .where(eq(runners.id, claims.runnerId));
+  return runner?.linkVersion === claims.linkVersion ? claims.runnerId : null;
 }
 
 function invalid(deps: AppDeps, res: Response): void {

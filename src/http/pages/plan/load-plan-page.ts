@@ -71,6 +71,6 @@ export async function loadPlanPage(deps: AppDeps, runnerId: string): Promise<Pla
     runNames: new Map(runs.map((r) => [r.id, r.name])),
     context: loadContext(runs, now, runner.timezone),
     shoes: [...shoes].sort((a, b) => b.distanceM - a.distanceM),
-    calendarUrl: calendarFeedUrl(deps.config, runnerId, now),
+    calendarUrl: calendarFeedUrl(deps.config, runnerId, now, runner.linkVersion),
   };
 }

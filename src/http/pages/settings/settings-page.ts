@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { AppDeps } from '../../../app/deps.js';
-import { emailForm } from '../email-form.js';
+import { type EmailFormError, emailForm, setRetryAfter } from '../email-form.js';
 import { html, type SafeHtml } from '../html.js';
 import { sendPrivatePage } from '../layout.js';
 import { loadRunner, type RunnerRow } from '../load-runner.js';
@@ -10,14 +10,15 @@ const SAVED: Record<string, string> = {
   email: 'Check your inbox: we sent a confirmation link to your new address.',
   units: 'Units saved.',
   alerts: 'Email alert setting saved.',
+  calendar:
+    'Your calendar link was reset: the old one no longer works. Subscribe to the new one from your plan page.',
 };
-
-export type EmailFormError = { value: string; error: string };
 
 function emailStatus(runner: RunnerRow): string {
   if (!runner.email) return 'No address yet: RampGuard cannot email you.';
   if (!runner.emailVerifiedAt) return 'Waiting for you to confirm it from the link we sent.';
-  if (runner.emailSuppressedAt) return 'Emails to it bounced; enter it again or use another address.';
+  if (runner.emailSuppressedAt)
+    return 'Emails to it bounced; enter it again (you will be asked to confirm it) or use another address.';
   if (runner.unsubscribedAt) return 'You unsubscribed from emails.';
   return 'Confirmed.';
 }
@@ -27,7 +28,7 @@ function emailCard(runner: RunnerRow, form: EmailFormError | null): SafeHtml {
 <h2 id="email-title">Email</h2>
 <p>${runner.email ? html`<strong>${runner.email}</strong>: ` : ''}${emailStatus(runner)}</p>
 <p class="small muted">A new address must be confirmed again before RampGuard emails it.</p>
-${emailForm({ action: '/settings/email', value: form?.value ?? runner.email, error: form?.error ?? null, submitLabel: 'Save and send confirmation link' })}
+${emailForm({ action: '/settings/email', value: form?.value ?? runner.email, error: form?.error ?? null, confirmHeld: form?.confirmHeld ?? false, submitLabel: 'Save and send confirmation link' })}
 </section>`;
 }
 
@@ -63,6 +64,14 @@ ${radio('alerts', 'off', 'Off (changes show on the plan page only)', !on)}
 </section>`;
 }
 
+function calendarCard(): SafeHtml {
+  return html`<section class="card" aria-labelledby="calendar-title">
+<h2 id="calendar-title">Calendar link</h2>
+<p>Your plan page has a private calendar feed link. If you shared it by mistake, reset it: the old link stops working at once, and so do the unsubscribe links in earlier emails (new emails carry new ones).</p>
+<form class="inline" method="post" action="/settings/calendar-link"><button type="submit" class="secondary">Reset my calendar link</button></form>
+</section>`;
+}
+
 function accountCard(): SafeHtml {
   return html`<section class="card" aria-labelledby="account-title">
 <h2 id="account-title">Your data and account</h2>
@@ -83,13 +92,15 @@ export function renderSettings(
   form: EmailFormError | null,
 ): void {
   const saved = typeof req.query.saved === 'string' ? SAVED[req.query.saved] : undefined;
-  sendPrivatePage(res, form ? 400 : 200, {
+  setRetryAfter(res, form);
+  sendPrivatePage(res, form?.status ?? 200, {
     title: 'Settings',
     ...siteOf(deps, req),
     body: html`${saved && !form ? html`<p class="card notice-ok" role="status">${saved}</p>` : ''}
 ${emailCard(runner, form)}
 ${unitsCard(runner)}
 ${alertsCard(runner)}
+${calendarCard()}
 ${accountCard()}`,
   });
 }

@@ -1,6 +1,8 @@
 import { eq } from 'drizzle-orm';
 import type { RequestHandler } from 'express';
 import type { AppDeps } from '../../../app/deps.js';
+import { releaseCurrentAddressHold } from '../../../app/email/address-history.js';
+import { resetRunnerLinks } from '../../../app/reset-runner-links.js';
 import { runners } from '../../../db/schema/index.js';
 import { submitEmail } from '../email-form.js';
 import { html } from '../html.js';
@@ -34,23 +36,29 @@ export function updateUnits(deps: AppDeps): RequestHandler[] {
 
 /**
  * `POST /settings/alerts`: on or off. Turning alerts on here is an explicit
- * opt-in, so it also lifts an earlier one-click unsubscribe.
+ * opt-in, so it also lifts an earlier one-click unsubscribe (and the hold it
+ * put on the address).
  */
 export function updateAlerts(deps: AppDeps): RequestHandler[] {
   const handle: RequestHandler = async (req, res, next) => {
     const value = formField(req, 'alerts');
     if (value !== 'on' && value !== 'off') return badChoice(deps)(req, res, next);
     const on = value === 'on';
-    await deps.db
-      .update(runners)
-      .set({ alertsEnabled: on, ...(on ? { unsubscribedAt: null } : {}), updatedAt: deps.clock.now() })
-      .where(eq(runners.id, pageRunnerId(req)));
+    const runnerId = pageRunnerId(req);
+    await deps.db.transaction(async (tx) => {
+      await tx
+        .update(runners)
+        .set({ alertsEnabled: on, ...(on ? { unsubscribedAt: null } : {}), updatedAt: deps.clock.now() })
+        .where(eq(runners.id, runnerId));
+      // The runner asked for mail again: their address is no longer held for the unsubscribe.
+      if (on) await releaseCurrentAddressHold(tx, runnerId, 'unsubscribed');
+    });
     res.redirect(303, '/settings?saved=alerts');
   };
   return [...pageForm(deps), handle];
 }
 
-/** `POST /settings/email`: the same use case as `PUT /api/me/email` (re-verification included). */
+/** `POST /settings/email`: the same use case as `PUT /api/me/email` (re-verification and limits included). */
 export function updateEmail(deps: AppDeps): RequestHandler[] {
   const handle: RequestHandler = async (req, res) => {
     const result = await submitEmail(deps, req);
@@ -62,7 +70,19 @@ export function updateEmail(deps: AppDeps): RequestHandler[] {
     }
     const runner = await loadRunner(deps.db, pageRunnerId(req));
     if (!runner) return void res.redirect(303, '/');
-    renderSettings(deps, req, res, runner, { value: result.value, error: result.error });
+    renderSettings(deps, req, res, runner, result);
+  };
+  return [...pageForm(deps), handle];
+}
+
+/**
+ * `POST /settings/calendar-link`: "Reset my calendar link". The old feed URL
+ * (and every earlier unsubscribe link) stops working; the plan page shows the new one.
+ */
+export function resetCalendarLink(deps: AppDeps): RequestHandler[] {
+  const handle: RequestHandler = async (req, res) => {
+    await resetRunnerLinks(deps, pageRunnerId(req));
+    res.redirect(303, '/settings?saved=calendar');
   };
   return [...pageForm(deps), handle];
 }

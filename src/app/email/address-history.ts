@@ -1,0 +1,106 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.js';
+import { type AddressHoldReason, runnerEmailAddresses, runners } from '../../db/schema/index.js';
+import { hashAddress } from './email-address.js';
+
+/**
+ * What RampGuard remembers about each address a runner has given (by hash,
+ * docs/front-door.md#email-abuse): whether it was ever verified, and whether it
+ * is on hold (bounced or unsubscribed) until the runner confirms it again.
+ */
+export type AddressRecord = {
+  verifiedOnce: boolean;
+  hold: AddressHoldReason | null;
+};
+
+export async function readAddressRecord(
+  tx: DbOrTx,
+  runnerId: string,
+  addressHash: string,
+): Promise<AddressRecord> {
+  const [row] = await tx
+    .select({ verifiedAt: runnerEmailAddresses.verifiedAt, heldReason: runnerEmailAddresses.heldReason })
+    .from(runnerEmailAddresses)
+    .where(
+      and(eq(runnerEmailAddresses.runnerId, runnerId), eq(runnerEmailAddresses.addressHash, addressHash)),
+    );
+  return { verifiedOnce: row?.verifiedAt != null, hold: row?.heldReason ?? null };
+}
+
+/** The runner confirmed the address (the verification POST): verified once, and any hold is lifted. */
+export async function markAddressVerified(
+  tx: DbOrTx,
+  runnerId: string,
+  addressHash: string,
+  now: Date,
+): Promise<void> {
+  await tx
+    .insert(runnerEmailAddresses)
+    .values({ runnerId, addressHash, verifiedAt: now })
+    .onConflictDoUpdate({
+      target: [runnerEmailAddresses.runnerId, runnerEmailAddresses.addressHash],
+      set: {
+        verifiedAt: sql`coalesce(${runnerEmailAddresses.verifiedAt}, excluded.verified_at)`,
+        heldAt: null,
+        heldReason: null,
+      },
+    });
+}
+
+/**
+ * Puts the runner's CURRENT address on hold (an SMTP 5xx bounce, or an
+ * unsubscribe). No-op when the runner has no address. The first reason stays.
+ */
+export async function holdCurrentAddress(
+  tx: DbOrTx,
+  runnerId: string,
+  reason: AddressHoldReason,
+  now: Date,
+): Promise<void> {
+  const [runner] = await tx.select({ email: runners.email }).from(runners).where(eq(runners.id, runnerId));
+  if (!runner?.email) return;
+  await tx
+    .insert(runnerEmailAddresses)
+    .values({ runnerId, addressHash: hashAddress(runner.email), heldAt: now, heldReason: reason })
+    .onConflictDoUpdate({
+      target: [runnerEmailAddresses.runnerId, runnerEmailAddresses.addressHash],
+      set: {
+        heldAt: sql`coalesce(${runnerEmailAddresses.heldAt}, excluded.held_at)`,
+        heldReason: sql`coalesce(${runnerEmailAddresses.heldReason}, excluded.held_reason)`,
+      },
+    });
+}
+
+/** The runner confirmed they want mail at this address again: lifts a hold (of one reason, or any). */
+export async function releaseAddressHold(
+  tx: DbOrTx,
+  runnerId: string,
+  addressHash: string,
+  reason?: AddressHoldReason,
+): Promise<void> {
+  await tx
+    .update(runnerEmailAddresses)
+    .set({ heldAt: null, heldReason: null })
+    .where(
+      and(
+        eq(runnerEmailAddresses.runnerId, runnerId),
+        eq(runnerEmailAddresses.addressHash, addressHash),
+        reason ? eq(runnerEmailAddresses.heldReason, reason) : undefined,
+      ),
+    );
+}
+
+/** Lifts an unsubscribe hold on the runner's current address (alerts switched back on in settings). */
+export async function releaseCurrentAddressHold(
+  tx: DbOrTx,
+  runnerId: string,
+  reason: AddressHoldReason,
+): Promise<void> {
+  const [runner] = await tx.select({ email: runners.email }).from(runners).where(eq(runners.id, runnerId));
+  if (runner?.email) await releaseAddressHold(tx, runnerId, hashAddress(runner.email), reason);
+}
+
+/** A runner's address is recorded (unverified, no hold) the first time it is given. */
+export async function recordAddress(tx: DbOrTx, runnerId: string, addressHash: string): Promise<void> {
+  await tx.insert(runnerEmailAddresses).values({ runnerId, addressHash }).onConflictDoNothing();
+}
