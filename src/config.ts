@@ -185,6 +185,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       problems.push('STRAVA_CLIENT_ID: required when NODE_ENV=production (sandbox mode is for development)');
     if (!e.REDIS_URL)
       problems.push('REDIS_URL: required when NODE_ENV=production (the embedded Redis is for development)');
+  } else if (e.NODE_ENV === 'development' && !e.REDIS_URL && e.ROLE !== 'all') {
+    problems.push(
+      `REDIS_URL: required with ROLE=${e.ROLE} (separate web and worker processes must share one Redis; the embedded Redis serves ROLE=all only)`,
+    );
   }
   if (e.STRAVA_VERIFY_TOKEN && e.STRAVA_VERIFY_TOKEN === e.STRAVA_CLIENT_SECRET) {
     problems.push('STRAVA_VERIFY_TOKEN: must not equal the client secret');
