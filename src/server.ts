@@ -68,10 +68,18 @@ export async function startRampGuard({
   const queues = createQueues(redis, config.queuePrefix, logger);
   const base = { config, logger, database, db: database.db, redis, queues, metrics: createMetrics(), clock };
   const mailer = createMailer(config, logger);
-  const deps: AppDeps = { ...base, strava: createStravaClient(base), mailer };
-
   const runsWeb = config.role !== 'worker';
   const runsWorker = config.role !== 'web';
+  // Sandbox mode: the Strava simulator is served by the web role under /sim (never in production).
+  const sandbox =
+    runsWeb && config.sandbox && !config.isProduction ? createSandboxSimulator(base) : undefined;
+  const deps: AppDeps = {
+    ...base,
+    strava: createStravaClient(base),
+    mailer,
+    ...(sandbox ? { sandbox: sandbox.view } : {}),
+  };
+
   let workers: Worker[] = [];
   let workerRedis: ReturnType<typeof createWorkerConnection> | undefined;
   let stopSchedules = () => {};
@@ -86,9 +94,6 @@ export async function startRampGuard({
     });
   }
 
-  // Sandbox mode: the Strava simulator is served by the web role under /sim (never in production).
-  const sandbox =
-    runsWeb && config.sandbox && !config.isProduction ? createSandboxSimulator(deps) : undefined;
   const app = createApp(deps, runsWeb ? [...createRoutes(deps), ...(sandbox ? [sandbox.mount] : [])] : []);
   const server = app.listen(config.port, config.host);
   await once(server, 'listening');
