@@ -39,6 +39,7 @@ describe('sandbox mode across a restart', () => {
   let app: Running | undefined;
   let publicUrl: string;
   let sim: SimControl;
+  let signedIn: { jar: { header(): string } } | undefined;
 
   const start = async () => {
     app = await startTestApp(env);
@@ -109,7 +110,64 @@ describe('sandbox mode across a restart', () => {
       return row;
     }, 30_000);
     expect(JSON.stringify(alert.payload)).toContain('session_spike');
+    signedIn = connected;
   }, 90_000);
+
+  it('/sim/mail lists every message sent, newest first, and shows each as its recipient sees it', async () => {
+    const running = app as Running;
+    await running.deps.mailer.send({
+      to: 'restart@example.com',
+      subject: 'A later message',
+      text: 'later',
+      html: '<p>later</p>',
+      headers: {},
+      messageId: '<sandbox-later@localhost>',
+    });
+    const list = await request(running.url).get('/sim/mail').expect(200);
+    expect(list.text).toContain('Sandbox mode');
+    const later = list.text.indexOf('A later message');
+    const alertAt = list.text.indexOf('session_spike');
+    expect(later).toBeGreaterThan(-1);
+    expect(alertAt).toBeGreaterThan(later);
+    const alertId =
+      /href="\/sim\/mail\/([^"]+)"><strong>[^<]*<\/strong><\/a>\s*<br><span[^>]*>[^<]*session_spike/.exec(
+        list.text,
+      )?.[1];
+    expect(alertId).toBeDefined();
+
+    const page = await request(running.url)
+      .get(`/sim/mail/${alertId}`)
+      .set('Cookie', signedIn?.jar.header() ?? '');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(`src="/sim/mail/${alertId}/html"`);
+    // The text part's links are links, whole.
+    expect(page.text).toContain(`<a href="${publicUrl}/plan">${publicUrl}/plan</a>`);
+    expect(page.text).toMatch(new RegExp(`<a href="${publicUrl}/checkin\\?token=[^"]{40,}">`));
+    // Signed in: the page carries the navigation.
+    expect(page.text).toContain('aria-label="Main"');
+
+    const framed = await request(running.url).get(`/sim/mail/${alertId}/html`).expect(200);
+    expect(framed.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(framed.headers['content-security-policy']).toContain("frame-ancestors 'self'");
+    expect(framed.text).toContain('<base target="_top">');
+    expect(framed.text).toContain(`href="${publicUrl}/plan"`);
+
+    // The .eml export: 8bit bodies, every link on one line (no quoted-printable soft breaks).
+    const eml = await fetch(`${running.url}/sim/mail/${alertId}.eml`);
+    expect(eml.status).toBe(200);
+    expect(eml.headers.get('content-type')).toContain('message/rfc822');
+    const raw = await eml.text();
+    expect(raw).toMatch(/^X-RampGuard-Triggers: .*session_spike/im);
+    expect(raw).toContain('Content-Transfer-Encoding: 8bit');
+    expect(raw).not.toContain('quoted-printable');
+    const links = raw.match(/https?:\/\/[^\s"<>]+/g) ?? [];
+    expect(links.some((l) => /\/checkin\?token=.{40,}/.test(l))).toBe(true);
+    for (const link of links) expect(link).not.toMatch(/=$/);
+
+    expect((await request(running.url).get('/sim/mail/..%2Fdev-secrets').expect(404)).text).not.toContain(
+      '{',
+    );
+  });
 
   it('says "reconnect" on the plan page when the simulator has forgotten the grant', async () => {
     const running = app as Running;
