@@ -269,6 +269,19 @@ function webConcurrencyOf(role: Role, requested: number | undefined, sharedServi
   return requested ?? availableParallelism();
 }
 
+/**
+ * WINDOW_DAYS alone, parsed and bounded exactly as for the service: for tools
+ * that must use the service's window without its whole configuration
+ * (`npm run analyze`, docs/analyze.md).
+ */
+export function windowDaysFrom(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.WINDOW_DAYS === '' ? undefined : env.WINDOW_DAYS;
+  const parsed = ZEnv.shape.WINDOW_DAYS.safeParse(raw);
+  if (!parsed.success)
+    throw new ConfigError([`WINDOW_DAYS: ${parsed.error.issues[0]?.message ?? 'invalid'}`]);
+  return parsed.data;
+}
+
 /** A short, non-secret fingerprint of a key: identifies which key encrypted a token. */
 export function keyIdOf(key: Buffer): string {
   return createHash('sha256').update('rampguard-token-key').update(key).digest('hex').slice(0, 8);
