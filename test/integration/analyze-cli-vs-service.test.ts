@@ -106,7 +106,8 @@ describe('npm run analyze and the service, on the same history', () => {
 
   it('finds what the service found, from the Strava activities with their shoes', async () => {
     const [runner] = await ctx.deps.db.select().from(runners).where(eq(runners.id, runnerId));
-    const asOf = (runner?.lastAnalyzedAt as Date).toISOString();
+    if (!runner?.lastAnalyzedAt) throw new Error('the service has not analysed the runner');
+    const asOf = runner.lastAnalyzedAt.toISOString();
     const athlete = await ctx.simControl.getAthlete(athleteId);
     const shoes = new Map(athlete.shoes.map((s) => [s.id, s]));
     // DetailedActivity shape: each activity names its shoe with Strava's all-time distance.
