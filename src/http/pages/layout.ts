@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import { FAVICON_PATH } from './favicon.js';
 import { html, type SafeHtml } from './html.js';
 import { poweredByStrava } from './strava-brand.js';
 import { STYLESHEET_PATH } from './stylesheet.js';
@@ -58,6 +59,7 @@ export function renderPage(page: PageInput): string {
 <meta name="robots" content="noindex">
 ${page.refreshSeconds ? html`<meta http-equiv="refresh" content="${page.refreshSeconds}">` : ''}
 <title>${page.title} · RampGuard</title>
+<link rel="icon" href="${FAVICON_PATH}" type="image/svg+xml">
 <link rel="stylesheet" href="${STYLESHEET_PATH}">
 </head>
 <body>

@@ -129,6 +129,6 @@ ${listBody(await listMail(dataDir))}`,
     sendPrivatePage(res, 200, { title: message.subject, ...siteOf(deps, req), body: messageBody(message) });
   });
   // Not a message: RampGuard's 404, not the simulator's (mounted under /sim after this router).
-  router.use(notFound);
+  router.use(notFound(deps.config));
   return router;
 }
