@@ -45,7 +45,7 @@ function listBody(messages: Awaited<ReturnType<typeof listMail>>): SafeHtml {
 
 function messageBody(message: MailMessage): SafeHtml {
   return html`<p><a href="${SANDBOX_MAIL_PATH}">All messages</a></p>
-<dl class="metrics card">
+<dl class="metrics card mail-head">
 <dt>From</dt><dd>${message.from}</dd>
 <dt>To</dt><dd>${message.to}</dd>
 <dt>Date</dt><dd>${when(message.date)}</dd>
