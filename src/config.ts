@@ -194,6 +194,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         `PUBLIC_URL: must be https:// when NODE_ENV=production (got ${new URL(e.PUBLIC_URL).origin}); sign-in cookies and Strava's OAuth redirect need HTTPS. Only localhost may use http:`,
       );
     }
+  } else if (e.NODE_ENV === 'development' && !e.REDIS_URL && e.ROLE !== 'all') {
+    problems.push(
+      `REDIS_URL: required with ROLE=${e.ROLE} (separate web and worker processes must share one Redis; the embedded Redis serves ROLE=all only)`,
+    );
   }
   if (e.STRAVA_VERIFY_TOKEN && e.STRAVA_VERIFY_TOKEN === e.STRAVA_CLIENT_SECRET) {
     problems.push('STRAVA_VERIFY_TOKEN: must not equal the client secret');
@@ -284,6 +288,19 @@ function servesOverHttps(publicUrl: string): boolean {
 function webConcurrencyOf(role: Role, requested: number | undefined, sharedServices: boolean): number {
   if (role !== 'web' || !sharedServices) return 1;
   return requested ?? availableParallelism();
+}
+
+/**
+ * WINDOW_DAYS alone, parsed and bounded exactly as for the service: for tools
+ * that must use the service's window without its whole configuration
+ * (`npm run analyze`, docs/analyze.md).
+ */
+export function windowDaysFrom(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.WINDOW_DAYS === '' ? undefined : env.WINDOW_DAYS;
+  const parsed = ZEnv.shape.WINDOW_DAYS.safeParse(raw);
+  if (!parsed.success)
+    throw new ConfigError([`WINDOW_DAYS: ${parsed.error.issues[0]?.message ?? 'invalid'}`]);
+  return parsed.data;
 }
 
 /** A short, non-secret fingerprint of a key: identifies which key encrypted a token. */

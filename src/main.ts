@@ -1,6 +1,10 @@
 import { AggregatorRegistry } from 'prom-client';
 import { ConfigError, loadConfig } from './config.js';
-import { RedisBinaryNotFoundError, resolveRedis } from './shared/embedded-redis/resolve-redis.js';
+import {
+  EmbeddedRedisBusyError,
+  RedisBinaryNotFoundError,
+  resolveRedis,
+} from './shared/embedded-redis/resolve-redis.js';
 import { createLogger } from './shared/logger.js';
 import { createShutdown } from './shared/shutdown.js';
 import { isClusterChild, runWebCluster } from './shared/web-cluster.js';
@@ -48,7 +52,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof RedisBinaryNotFoundError) {
+  // One line, no stack: these say exactly what to do (docs/embedded-redis.md).
+  if (err instanceof RedisBinaryNotFoundError || err instanceof EmbeddedRedisBusyError) {
     console.error(err.message);
     process.exit(1);
   }

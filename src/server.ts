@@ -9,6 +9,7 @@ import { migrateDatabase } from './db/migrate.js';
 import { createApp } from './http/app.js';
 import { createRoutes } from './http/routes.js';
 import { createSandboxSimulator } from './http/sandbox/create-sandbox-simulator.js';
+import { createSandboxMailRouter, SANDBOX_MAIL_PATH } from './http/sandbox/mail/mail-pages.js';
 import { subscribeSandboxWebhooks } from './http/sandbox/subscribe-sandbox-webhooks.js';
 import { createMailer } from './integrations/email/mailer.js';
 import { createStravaClient } from './integrations/strava/client.js';
@@ -68,10 +69,18 @@ export async function startRampGuard({
   const queues = createQueues(redis, config.queuePrefix, logger);
   const base = { config, logger, database, db: database.db, redis, queues, metrics: createMetrics(), clock };
   const mailer = createMailer(config, logger);
-  const deps: AppDeps = { ...base, strava: createStravaClient(base), mailer };
-
   const runsWeb = config.role !== 'worker';
   const runsWorker = config.role !== 'web';
+  // Sandbox mode: the Strava simulator is served by the web role under /sim (never in production).
+  const sandbox =
+    runsWeb && config.sandbox && !config.isProduction ? createSandboxSimulator(base) : undefined;
+  const deps: AppDeps = {
+    ...base,
+    strava: createStravaClient(base),
+    mailer,
+    ...(sandbox ? { sandbox: sandbox.view } : {}),
+  };
+
   let workers: Worker[] = [];
   let workerRedis: ReturnType<typeof createWorkerConnection> | undefined;
   let stopSchedules = () => {};
@@ -86,10 +95,11 @@ export async function startRampGuard({
     });
   }
 
-  // Sandbox mode: the Strava simulator is served by the web role under /sim (never in production).
-  const sandbox =
-    runsWeb && config.sandbox && !config.isProduction ? createSandboxSimulator(deps) : undefined;
-  const app = createApp(deps, runsWeb ? [...createRoutes(deps), ...(sandbox ? [sandbox.mount] : [])] : []);
+  // The mailbox first: /sim/mail is RampGuard's page, everything else under /sim is the simulator's.
+  const sandboxMounts = sandbox
+    ? [{ path: SANDBOX_MAIL_PATH, router: createSandboxMailRouter(deps) }, sandbox.mount]
+    : [];
+  const app = createApp(deps, runsWeb ? [...createRoutes(deps), ...sandboxMounts] : []);
   const server = app.listen(config.port, config.host);
   await once(server, 'listening');
   // Strava gives 2 s; a slow client must not hold sockets for minutes.

@@ -26,4 +26,12 @@ export type AppDeps = {
   strava: StravaClient;
   /** The one mail transport (SMTP pool, or .eml files without SMTP_URL); only the outbox sender uses it. */
   mailer: Mailer;
+  /** Sandbox mode, in the process that serves the simulator: what the pages may ask it. */
+  sandbox?: SandboxView;
+};
+
+/** docs/sandbox.md: the simulator seen from RampGuard's pages (never from use cases or jobs). */
+export type SandboxView = {
+  /** Whether the simulator still holds this athlete's grant to RampGuard. */
+  knowsGrant(athleteId: string): boolean;
 };

@@ -47,8 +47,8 @@ export function createApp(deps: AppDeps, mounts: Mount[] = []): Express {
     app.use(dashboard.path, requireBasicAuth(deps, deps.config.adminPassword), dashboard.router);
   }
   for (const mount of mounts) app.use(mount.path, mount.router);
-  app.use(notFound);
-  app.use(handleErrors);
+  app.use(notFound(deps.config));
+  app.use(handleErrors(deps.config));
   return app;
 }
 

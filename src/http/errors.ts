@@ -1,17 +1,24 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import type { Config } from '../config.js';
 import { AppError } from '../shared/errors.js';
 import { html } from './pages/html.js';
 import { sendPage } from './pages/layout.js';
+import { readSessionId } from './session/load-session.js';
+
+type ErrorPageConfig = Config;
 
 /** SPEC §3: JSON errors are `{ error: { code, message } }`. */
 export function errorBody(code: string, message: string) {
   return { error: { code, message } };
 }
 
-export const notFound: RequestHandler = (req, res) => {
-  if (wantsJson(req.path)) res.status(404).json(errorBody('not_found', 'Not found'));
-  else sendErrorPage(res, 404, 'Page not found', 'There is no page at this address.');
-};
+/** The 404 of every route; pages get RampGuard's layout (navigation, sandbox banner). */
+export function notFound(config: ErrorPageConfig): RequestHandler {
+  return (req, res) => {
+    if (wantsJson(req.path)) res.status(404).json(errorBody('not_found', 'Not found'));
+    else sendErrorPage(config, req, res, 404, 'Page not found', 'There is no page at this address.');
+  };
+}
 
 function wantsJson(path: string): boolean {
   return path.startsWith('/api/') || path.startsWith('/webhooks/') || path.startsWith('/account/export');
@@ -22,28 +29,50 @@ function wantsJson(path: string): boolean {
  * message; anything else is logged and answered with a generic 500 so no
  * internal detail (or secret) leaks into a response.
  */
-export const handleErrors: ErrorRequestHandler = (err, req, res, _next) => {
-  const status = statusOf(err);
-  const code = err instanceof AppError ? err.code : status === 500 ? 'internal' : codeForStatus(status);
-  const message =
-    err instanceof AppError
-      ? err.message
-      : status === 500
-        ? 'Something went wrong'
-        : messageForStatus(status);
-  if (status >= 500) req.log?.error({ err }, 'request failed');
-  if (res.headersSent) return;
-  if (wantsJson(req.path)) res.status(status).json(errorBody(code, message));
-  else sendErrorPage(res, status, status >= 500 ? 'Something went wrong' : 'Request refused', message);
-};
+export function handleErrors(config: ErrorPageConfig): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const status = statusOf(err);
+    const code = err instanceof AppError ? err.code : status === 500 ? 'internal' : codeForStatus(status);
+    const message =
+      err instanceof AppError
+        ? err.message
+        : status === 500
+          ? 'Something went wrong'
+          : messageForStatus(status);
+    if (status >= 500) req.log?.error({ err }, 'request failed');
+    if (res.headersSent) return;
+    if (wantsJson(req.path)) res.status(status).json(errorBody(code, message));
+    else
+      sendErrorPage(
+        config,
+        req,
+        res,
+        status,
+        status >= 500 ? 'Something went wrong' : 'Request refused',
+        message,
+      );
+  };
+}
 
+/**
+ * Error pages carry the navigation when the visitor holds a validly signed
+ * session cookie: checked without the database, which may be why the request failed.
+ */
 function sendErrorPage(
+  config: ErrorPageConfig,
+  req: Request,
   res: Parameters<ErrorRequestHandler>[2],
   status: number,
   title: string,
   message: string,
 ): void {
-  sendPage(res, status, { title, body: html`<p>${message}</p><p><a href="/">Back to RampGuard</a></p>` });
+  const signedIn = req.runner !== undefined || readSessionId(req, config) !== null;
+  sendPage(res, status, {
+    title,
+    sandbox: config.sandbox,
+    signedIn,
+    body: html`<p>${message}</p><p><a href="${signedIn ? '/plan' : '/'}">${signedIn ? 'Back to your plan' : 'Back to RampGuard'}</a></p>`,
+  });
 }
 
 function statusOf(err: unknown): number {

@@ -6,8 +6,12 @@ export type ShutdownStep = { name: string; run: () => Promise<unknown> };
  * Ordered graceful shutdown (reliability.md C.23): steps run one after another
  * in registration order (stop HTTP → close workers → close queues → quit Redis
  * → end the database), under one overall deadline after which the process
- * exits anyway. A second signal exits at once.
+ * exits anyway. A second signal exits at once, unless it comes within
+ * REPEAT_WINDOW_MS of the first: under `npm start` (tsx) one Ctrl-C arrives
+ * twice, from the terminal and relayed by tsx, and must not cut the shutdown short.
  */
+const REPEAT_WINDOW_MS = 1_000;
+
 export function createShutdown(
   logger: Logger,
   deadlineMs: number,
@@ -50,12 +54,15 @@ export function createShutdown(
       return started;
     },
     listen() {
+      let firstAt = 0;
       for (const signal of ['SIGTERM', 'SIGINT'] as const) {
         process.on(signal, () => {
           if (started) {
+            if (Date.now() - firstAt < REPEAT_WINDOW_MS) return;
             logger.warn({ signal }, 'second signal, exiting now');
             exit(1);
           }
+          firstAt = Date.now();
           void this.run(signal);
         });
       }

@@ -8,6 +8,8 @@ import { createFaults, type Faults } from './faults.js';
 import { addApplication } from './model/applications.js';
 import { createOAuthRouter } from './oauth/router.js';
 import type { SimulatorOptions } from './options.js';
+import { restoreSnapshot, type Snapshot } from './persistence/snapshot.js';
+import { openStateFile, type StateFile } from './persistence/state-file.js';
 import { createProducer, DEFAULT_PRODUCER_SETTINGS, type Producer } from './producer.js';
 import { createRateLimiter, DEFAULT_RATE_LIMITS, type RateLimiter } from './rate-limit.js';
 import { recordRequests } from './request-log.js';
@@ -59,6 +61,9 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     settings: { ...DEFAULT_PRODUCER_SETTINGS, ...options.producer },
   });
 
+  // Opened before seeding: a saved state replaces the demo athlete (docs/sandbox.md).
+  const stateFile = options.stateFile ? openStateFile(options.stateFile, state, clock, logger) : undefined;
+
   const ctx: SimContext = {
     state,
     clock,
@@ -74,17 +79,19 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       clock.reset();
       faults.reset();
       rateLimiter.reset();
-      seed();
+      seed(null);
+      stateFile?.scheduleSave();
     },
   };
 
-  function seed(): void {
+  function seed(saved: Snapshot | null): void {
     for (const input of options.applications ?? [{}]) addApplication(state, input);
-    if (options.seedDemo) seedDemoAthlete(ctx);
+    if (saved) restoreSnapshot(state, clock, saved);
+    else if (options.seedDemo) seedDemoAthlete(ctx);
   }
-  seed();
+  seed(stateFile?.loaded ?? null);
 
-  const app = buildApp(ctx, options.control !== false);
+  const app = buildApp(ctx, options.control !== false, stateFile);
   return {
     app,
     state,
@@ -95,6 +102,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     context: ctx,
     reset: () => ctx.reset(),
     async close() {
+      stateFile?.flush();
       await producer.close();
       for (const res of ctx.hung) res.socket?.destroy();
       ctx.hung.clear();
@@ -102,10 +110,17 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   };
 }
 
-function buildApp(ctx: SimContext, control: boolean): Express {
+function buildApp(ctx: SimContext, control: boolean, stateFile: StateFile | undefined): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(recordRequests(ctx));
+  // Every change to the state arrives as a request other than GET: save after each (debounced).
+  if (stateFile) {
+    app.use((req, res, next) => {
+      if (req.method !== 'GET' && req.method !== 'HEAD') res.on('finish', () => stateFile.scheduleSave());
+      next();
+    });
+  }
   app.use(express.urlencoded({ extended: false, limit: '5mb' }), express.json({ limit: '5mb' }));
   app.use('/oauth', createOAuthRouter(ctx));
   app.use('/api/v3', createApiRouter(ctx));

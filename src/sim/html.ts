@@ -36,11 +36,18 @@ export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): Saf
   return new SafeHtml(out);
 }
 
-const STYLE = `body{font-family:system-ui,sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;line-height:1.4}
-.banner{background:#fc5200;color:#fff;padding:.5rem 1rem;font-weight:bold}
-fieldset{margin:1rem 0}label{display:inline-block;margin:.2rem 0}
+const STYLE = `*,*::before,*::after{box-sizing:border-box}
+body{font-family:system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:0 .75rem 1rem;line-height:1.4;font-size:16px}
+.banner{background:#fc5200;color:#fff;padding:.5rem 1rem;font-weight:bold;margin:0 -.75rem}
+fieldset{margin:1rem 0;min-width:0}label{display:inline-block;margin:.2rem 0}
+.field{margin:.5rem 0}.field label{display:block;font-weight:600}.hint{margin:.25rem 0 .5rem;color:#374151}
+input,select{font:inherit;max-width:100%;min-height:44px;padding:.3rem .5rem}
+.field input,.field select{width:100%;max-width:24rem}
+.scroll{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;width:100%}th,td{border:1px solid #999;padding:.2rem .4rem;text-align:left;font-size:.9rem}
-button{padding:.4rem .9rem;margin:.2rem}.error{color:#a00000;font-weight:bold}`;
+td form{display:flex;flex-wrap:wrap;gap:.25rem;align-items:center}
+button{font:inherit;min-height:44px;padding:.4rem .9rem;margin:.2rem}.error{color:#a00000;font-weight:bold}
+code{overflow-wrap:anywhere}`;
 
 /** A complete accessible page: language, title, landmark, visible simulator banner. */
 export function renderPage(title: string, body: SafeHtml): string {

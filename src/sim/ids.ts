@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 
 /** Sequential numeric ids kept as strings: they may exceed 2^53 (API.md §4.2, gotcha 10). */
-export type IdSequence = { next(): string; reset(): void };
+export type IdSequence = {
+  next(): string;
+  reset(): void;
+  /** The id `next()` would hand out (kept in the persisted state). */
+  peek(): string;
+  /** Carries on from a persisted `peek()`: never goes backwards. */
+  resumeAt(next: string): void;
+};
 
 export function createIdSequence(start: string | bigint): IdSequence {
   const first = BigInt(start);
@@ -14,6 +21,11 @@ export function createIdSequence(start: string | bigint): IdSequence {
     },
     reset() {
       current = first;
+    },
+    peek: () => current.toString(),
+    resumeAt(next) {
+      const value = BigInt(next);
+      if (value > current) current = value;
     },
   };
 }

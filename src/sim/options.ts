@@ -24,6 +24,11 @@ export type SimulatorOptions = {
   applications?: ApplicationInput[];
   /** Create a demo athlete with two shoes and eight weeks of runs (handy in sandbox mode). */
   seedDemo?: boolean;
+  /**
+   * Keep the state (athletes, grants, activities, shoes, subscriptions) in this JSON file, so a
+   * restart carries on where it stopped; the demo athlete is seeded only when there is no file.
+   */
+  stateFile?: string;
   limits?: Partial<RateLimits>;
   faults?: FaultInput[];
   producer?: Partial<ProducerSettings>;

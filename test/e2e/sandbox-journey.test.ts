@@ -173,7 +173,8 @@ describe('sandbox journey in Chromium', () => {
     await step('landing page', async () => {
       await page.goto(`${publicUrl}/`);
       await page.getByText('Sandbox mode: RampGuard is talking to a built-in Strava simulator').waitFor();
-      expect(await page.locator('.banner a').getAttribute('href')).toBe('/sim/control/ui');
+      expect(await page.locator('.banner a').first().getAttribute('href')).toBe('/sim/control/ui');
+      expect(await page.locator('.banner a').nth(1).getAttribute('href')).toBe('/sim/mail');
       const connect = page.getByRole('link', { name: 'Connect with Strava' });
       const box = await connect.boundingBox();
       expect(box?.height).toBe(48);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoResult, runDemo } from '../../src/cli/demo/run-demo.js';
+import { formatDay } from '../../src/emails/format.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { freePort } from '../helpers/redis-server.js';
 
@@ -71,10 +72,18 @@ describe('npm run demo (sandbox tour)', () => {
     );
   });
 
-  it('When the tour ends, then it prints the plan URL, how to sign in and where the email is', () => {
+  it('When the tour ends with --exit, then it prints the plan history as the plan page dates it, where the email is, and no URL of the stopped server', () => {
     const summary = out.text();
-    expect(summary).toContain(`${result.url}/plan`);
-    expect(summary).toContain('Connect with Strava');
+    expect(summary).not.toContain(result.url);
+    expect(summary).toContain('The server has stopped (--exit)');
     expect(summary).toContain(result.alertEmail as string);
+    expect(result.history.length).toBeGreaterThanOrEqual(3);
+    // The plan page's history lines read "<day in the runner's zone>: <Phase>, N sessions a week".
+    for (const version of result.history) {
+      const label = formatDay(version.since.toISOString(), result.timeZone);
+      expect(summary).toContain(
+        `${label}: ${version.phase[0]?.toUpperCase()}${version.phase.slice(1)}, ${version.sessionsPerWeek} sessions a week`,
+      );
+    }
   });
 });

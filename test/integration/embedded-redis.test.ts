@@ -1,13 +1,17 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmbeddedRedis } from '../../src/shared/embedded-redis/embedded-redis.js';
 import { answersPing } from '../../src/shared/embedded-redis/free-port.js';
+import { EmbeddedRedisBusyError } from '../../src/shared/embedded-redis/ownership.js';
 import { testEnv } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { eventually } from '../helpers/eventually.js';
+import { createCapturingLogger, silentLogger } from '../helpers/logger.js';
 import { freePort } from '../helpers/redis-server.js';
 
 /** `npm start` as a newcomer runs it: development, REDIS_URL unset (docs/embedded-redis.md). */
@@ -53,12 +57,12 @@ describe('embedded Redis (REDIS_URL unset, development)', () => {
 
   it('starts a private redis-server, uses it, stops it on SIGTERM, and its AOF brings queued jobs back', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rg-embedded-'));
-    // ROLE=web: no worker consumes the marker job, so it stays queued across the restart.
+    // No worker consumes the marker queue, so its job stays queued across the restart.
     const base = testEnv({
       NODE_ENV: 'development',
       DATA_DIR: dataDir,
       DATABASE_URL: database.url,
-      ROLE: 'web',
+      ROLE: 'all',
       LOG_LEVEL: 'info',
     });
     const running: ChildProcess[] = [];
@@ -128,4 +132,74 @@ describe('no redis-server to run', () => {
       expect(started.output.text).not.toContain('ECONNREFUSED');
     }, 90_000);
   }
+});
+
+describe('the embedded Redis process', () => {
+  const children: ChildProcess[] = [];
+  afterAll(() => {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  });
+
+  it('is started again on the same port when it dies, and stopped for good by stop()', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rg-embedded-'));
+    const captured = createCapturingLogger('info');
+    const redis = await startEmbeddedRedis({ binary: 'redis-server', dataDir, logger: captured.logger });
+    try {
+      const client = new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 0 });
+      await client.connect();
+      await client.set('before-crash', '1');
+      // SHUTDOWN NOSAVE: Redis exits at once, as in a crash (the AOF, fsynced every second, may lag).
+      await client.call('SHUTDOWN', 'NOSAVE').catch(() => {});
+      client.disconnect();
+      await eventually(async () => {
+        if (!captured.text().includes('embedded Redis restarted')) throw new Error('not restarted yet');
+      }, 20_000);
+      expect(captured.text()).toContain('embedded Redis exited, restarting it');
+      expect(await answersPing(redis.port)).toBe(true);
+    } finally {
+      await redis.stop();
+    }
+    expect(await answersPing(redis.port)).toBe(false);
+  }, 60_000);
+
+  it('refuses a DATA_DIR whose embedded Redis belongs to another live RampGuard process', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rg-embedded-'));
+    const first = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    children.push(first);
+    mkdirSync(path.join(dataDir, 'redis'));
+    writeFileSync(
+      path.join(dataDir, 'redis', 'owner.json'),
+      JSON.stringify({ ownerPid: first.pid, redisPid: first.pid, port: 1 }),
+    );
+    await expect(
+      startEmbeddedRedis({ binary: 'redis-server', dataDir, logger: silentLogger }),
+    ).rejects.toBeInstanceOf(EmbeddedRedisBusyError);
+  });
+
+  it('stops a Redis left running by a RampGuard that was killed, then starts its own', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rg-embedded-'));
+    const port = await freePort();
+    mkdirSync(path.join(dataDir, 'redis'));
+    const orphan = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', ''], {
+      stdio: 'ignore',
+    });
+    children.push(orphan);
+    await eventually(async () => {
+      if (!(await answersPing(port))) throw new Error('orphan not up yet');
+    });
+    // The owner's pid is no longer a process (a finished child stands in for the killed RampGuard).
+    const gone = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+    await new Promise((resolve) => gone.on('exit', resolve));
+    writeFileSync(
+      path.join(dataDir, 'redis', 'owner.json'),
+      JSON.stringify({ ownerPid: gone.pid, redisPid: orphan.pid, port }),
+    );
+    const redis = await startEmbeddedRedis({ binary: 'redis-server', dataDir, logger: silentLogger });
+    try {
+      expect(orphan.exitCode !== null || orphan.signalCode !== null).toBe(true);
+      expect(await answersPing(redis.port)).toBe(true);
+    } finally {
+      await redis.stop();
+    }
+  }, 60_000);
 });

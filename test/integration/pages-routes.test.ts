@@ -205,8 +205,18 @@ describe('server-rendered pages', () => {
   describe('every page', () => {
     it('is a complete, script-free document with the CSP header, sandbox banner and Strava attribution', async () => {
       const { cookie } = await seedRunner();
-      for (const path of ['/', '/privacy', '/onboarding', '/plan', '/settings', '/settings/disconnect']) {
-        const res = await get(path, cookie).expect(200);
+      // `/` is the landing page for visitors (a signed-in runner is sent to /plan), 404s are pages too.
+      const pages = [
+        { path: '/', signedIn: false, status: 200 },
+        { path: '/no-such-page', signedIn: true, status: 404 },
+        ...['/privacy', '/onboarding', '/plan', '/settings', '/settings/disconnect'].map((path) => ({
+          path,
+          signedIn: true,
+          status: 200,
+        })),
+      ];
+      for (const { path, signedIn, status } of pages) {
+        const res = await get(path, signedIn ? cookie : undefined).expect(status);
         expect(res.headers['content-type']).toMatch(/^text\/html/);
         const csp = res.headers['content-security-policy'];
         expect(csp).toContain("script-src 'self'");
@@ -246,12 +256,26 @@ describe('server-rendered pages', () => {
       expect(res.text).not.toContain('href="/plan"');
     });
 
-    it('confirms a disconnect and links a signed-in runner to the plan', async () => {
+    it('confirms a disconnect and sends a signed-in runner to the plan', async () => {
       expect((await get('/?disconnected=1').expect(200)).text).toContain('You are disconnected.');
       const { cookie } = await seedRunner({ withData: false });
-      const res = await get('/', cookie).expect(200);
-      expect(res.text).toContain('<a class="button" href="/plan">Open my plan</a>');
-      expect(res.text).toContain('<a href="/settings">Settings</a>');
+      const res = await get('/', cookie).expect(302);
+      expect(res.headers.location).toBe('/plan');
+    });
+
+    it('serves a favicon, and 404 pages with the navigation and the banner', async () => {
+      const icon = await get('/favicon.ico').expect(200);
+      expect(icon.headers['content-type']).toMatch(/^image\/svg\+xml/);
+      expect((await get('/').expect(200)).text).toContain(
+        '<link rel="icon" href="/favicon.ico" type="image/svg+xml">',
+      );
+      const anonymous = await get('/no-such-page').expect(404);
+      expect(anonymous.text).toContain('Page not found');
+      expect(anonymous.text).not.toContain('aria-label="Main"');
+      const { cookie } = await seedRunner({ withData: false });
+      const signedIn = await get('/no-such-page', cookie).expect(404);
+      expect(signedIn.text).toContain('<nav aria-label="Main">');
+      expect(signedIn.text).toContain('href="/plan"');
     });
   });
 

@@ -142,6 +142,44 @@ describe('control page', () => {
     expect((await post(`/ui/athletes/${athlete.id}/revoke`, {})).status).toBe(303);
   });
 
+  it('adds a run that ends now and is uploaded now unless told otherwise; pace, shoe and heart rate are set', async () => {
+    const now = new Date('2026-09-10T18:00:00Z');
+    const fixed = await startTestSimulator({ now: () => now });
+    try {
+      const athlete = await fixed.control.createAthlete({ firstname: 'Form' });
+      const shoe = await fixed.control.createShoe(athlete.id, { name: 'New shoes' });
+      const form = {
+        distanceKm: '20',
+        pace: '5:00',
+        gear_id: shoe.id,
+        averageHeartrate: '152',
+        startLocal: '',
+        sport_type: 'Run',
+        visibility: 'everyone',
+      };
+      const res = await call(`${fixed.controlUrl}/ui/athletes/${athlete.id}/activities`, { form });
+      expect(res.status).toBe(303);
+      const [run] = await fixed.control.listActivities(athlete.id);
+      // 20 km at 5:00/km: 6000 s, so it started 100 minutes before now.
+      expect(run).toMatchObject({
+        distance: 20_000,
+        moving_time: 6000,
+        elapsed_time: 6000,
+        start_date: '2026-09-10T16:20:00Z',
+        created_at: now.toISOString(),
+        gear_id: shoe.id,
+        average_heartrate: 152,
+      });
+      const badPace = await call(`${fixed.controlUrl}/ui/athletes/${athlete.id}/activities`, {
+        form: { ...form, pace: 'fast' },
+      });
+      expect(badPace.status).toBe(400);
+      expect(badPace.text).toContain('pace: give minutes and seconds per km');
+    } finally {
+      await fixed.close();
+    }
+  });
+
   it('is reachable from the root', async () => {
     const res = await call(`${sim.url}/`);
     expect(res.status).toBe(302);

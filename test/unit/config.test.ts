@@ -90,6 +90,9 @@ describe('loadConfig', () => {
     expect(given.embeddedRedis).toBe(false);
     expect(given.redisUrl).toBe('redis://10.0.0.5:6379');
     // Tests keep SPEC's default, the machine's Redis.
+    // Separate web and worker processes cannot share a private Redis: REDIS_URL is required.
+    expect(problemsOf({ DATA_DIR: tmp(), ROLE: 'web' })[0]).toMatch(/^REDIS_URL: required with ROLE=web/);
+    expect(problemsOf({ DATA_DIR: tmp(), ROLE: 'worker', REDIS_URL: 'redis://10.0.0.5:6379' })).toEqual([]);
     const test = loadConfig({ NODE_ENV: 'test', DATA_DIR: tmp() });
     expect(test.embeddedRedis).toBe(false);
     expect(test.redisUrl).toBe('redis://127.0.0.1:6379');

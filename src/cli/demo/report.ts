@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
+import { simpleParser } from 'mailparser';
 import type { Db } from '../../db/client.js';
 import { detections, emailOutbox, planVersions, runners, webhookInbox } from '../../db/schema/index.js';
 
@@ -36,6 +37,20 @@ export async function currentPlan(db: Db, runnerId: string): Promise<PlanLine | 
     .orderBy(desc(planVersions.version))
     .limit(1);
   return row;
+}
+
+/** Every plan version, oldest first: the plan page's history. */
+export async function listPlanVersions(db: Db, runnerId: string): Promise<PlanLine[]> {
+  return db
+    .select({
+      version: planVersions.version,
+      phase: planVersions.phase,
+      sessionsPerWeek: planVersions.sessionsPerWeek,
+      since: planVersions.since,
+    })
+    .from(planVersions)
+    .where(eq(planVersions.runnerId, runnerId))
+    .orderBy(asc(planVersions.version));
 }
 
 export function describePlan(plan: PlanLine | undefined): string {
@@ -81,6 +96,7 @@ export async function runnerState(db: Db, runnerId: string) {
       backfillStatus: runners.backfillStatus,
       backfillRuns: runners.backfillRuns,
       emailVerifiedAt: runners.emailVerifiedAt,
+      timezone: runners.timezone,
     })
     .from(runners)
     .where(eq(runners.id, runnerId));
@@ -103,47 +119,13 @@ export function emlPath(dataDir: string, messageId: string): string {
 
 export type EmlSummary = { subject: string; triggers: string | undefined; text: string };
 
-/** Subject, X-RampGuard-Triggers and the decoded text of an .eml file, without a mail parser. */
+/** Subject, X-RampGuard-Triggers and the decoded text part of an .eml file. */
 export async function readEml(file: string): Promise<EmlSummary> {
-  const raw = await readFile(file, 'utf8');
-  const split = raw.search(/\r?\n\r?\n/);
-  const head = raw.slice(0, split).replace(/\r?\n[ \t]+/g, ' ');
-  const header = (name: string) =>
-    head
-      .split(/\r?\n/)
-      .find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`))
-      ?.slice(name.length + 1)
-      .trim();
+  const parsed = await simpleParser(await readFile(file), { skipHtmlToText: true, skipTextToHtml: true });
+  const triggers = parsed.headers.get('x-rampguard-triggers');
   return {
-    subject: decodeWords(header('Subject') ?? ''),
-    triggers: header('X-RampGuard-Triggers'),
-    text: decodeQuotedPrintable(raw.slice(split)),
+    subject: parsed.subject ?? '',
+    triggers: typeof triggers === 'string' ? triggers : undefined,
+    text: parsed.text ?? '',
   };
-}
-
-/** RFC 2047 encoded words (=?UTF-8?Q?…?= and =?UTF-8?B?…?=), as nodemailer writes long or non-ASCII subjects. */
-export function decodeWords(value: string): string {
-  return value
-    .replace(/\?=\s+=\?/g, '?==?')
-    .replace(/=\?([^?]+)\?([QqBb])\?([^?]*)\?=/g, (_m, _charset: string, encoding: string, text: string) =>
-      encoding.toUpperCase() === 'B'
-        ? Buffer.from(text, 'base64').toString('utf8')
-        : decodeQuotedPrintable(text.replace(/_/g, ' ')),
-    );
-}
-
-export function decodeQuotedPrintable(text: string): string {
-  const joined = text.replace(/=\r?\n/g, '');
-  const bytes: number[] = [];
-  for (let i = 0; i < joined.length; i++) {
-    const c = joined[i] as string;
-    const hex = joined.slice(i + 1, i + 3);
-    if (c === '=' && /^[0-9A-F]{2}$/i.test(hex)) {
-      bytes.push(Number.parseInt(hex, 16));
-      i += 2;
-    } else {
-      bytes.push(...Buffer.from(c, 'utf8'));
-    }
-  }
-  return Buffer.from(bytes).toString('utf8');
 }

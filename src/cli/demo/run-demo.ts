@@ -8,9 +8,11 @@ import { Redis } from 'ioredis';
 import { readStoredSubscription } from '../../app/strava-subscription.js';
 import { loadConfig } from '../../config.js';
 import { type Db, selectRows } from '../../db/client.js';
+import { formatDay } from '../../emails/format.js';
 import { QUEUE_NAMES } from '../../jobs/queue-names.js';
 import type { Queues } from '../../jobs/queues.js';
 import { type Running, startRampGuard } from '../../server.js';
+import { resolveRedis } from '../../shared/embedded-redis/resolve-redis.js';
 import { createLogger } from '../../shared/logger.js';
 import { createSimControl, type SimControl } from '../../sim/index.js';
 import { type Browser, createBrowser, expectStatus, signInWithStrava } from './browser.js';
@@ -24,6 +26,7 @@ import {
   emlPath,
   listDetections,
   listEmails,
+  listPlanVersions,
   type PlanLine,
   readEml,
   runnerState,
@@ -73,6 +76,9 @@ export type DemoResult = {
   runnerId: string;
   athleteId: string;
   plan: PlanLine | undefined;
+  /** Every plan version, oldest first, and the runner's zone: the plan page's history. */
+  history: PlanLine[];
+  timeZone: string;
   detections: DetectionLine[];
   emails: DemoEmail[];
   /** The .eml file of the alert the ramp week triggered (file mailer only). */
@@ -106,12 +112,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     STRAVA_OAUTH_URL: undefined,
     STRAVA_SUBSCRIPTION_ID: undefined,
   };
-  const config = loadConfig(env);
-  await checkRedis(config.redisUrl);
   const logFile = path.join(dataDir, 'rampguard.log');
   const logger = createLogger({
-    level: config.logLevel,
+    level: options.env.LOG_LEVEL || 'info',
     destination: createWriteStream(logFile, { flags: 'a' }),
+  });
+  // REDIS_URL unset: a private redis-server under the demo's DATA_DIR, as `npm start` does.
+  const redis = await resolveRedis(loadConfig(env), logger);
+  const config = redis.config;
+  await checkRedis(config.redisUrl).catch(async (err: unknown) => {
+    await redis.stop();
+    throw err;
   });
   const clock = createDemoClock(CONNECT_DAYS_AGO);
 
@@ -146,7 +157,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   try {
     const tour = new Tour(running, clock, progress, dataDir, config.smtpUrl !== undefined);
     const result = await tour.play();
-    printSummary(options.out, result, logFile);
+    printSummary(options.out, result, logFile, !args.exit);
     if (args.exit) return result;
     options.out.write('\nThe server keeps running: press Ctrl-C to stop.\n');
     await (options.untilStopped ?? untilSignal)();
@@ -155,6 +166,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     options.progress.write('\nStopping RampGuard…\n');
     await running.stop();
     if (generatedPrefix) await deleteQueueKeys(config.redisUrl, generatedPrefix);
+    await redis.stop();
   }
 }
 
@@ -251,7 +263,6 @@ async function waitUntil<T>(
 }
 
 const km = (m: number) => `${(m / 1_000).toFixed(0)} km`;
-const day = (d: Date) => d.toISOString().slice(0, 10);
 
 /** The runner's story, step by step, against the running service. */
 class Tour {
@@ -297,6 +308,8 @@ class Tour {
       runnerId: this.runnerId,
       athleteId: this.athleteId,
       plan: await currentPlan(this.db, this.runnerId),
+      history: await listPlanVersions(this.db, this.runnerId),
+      timeZone: (await runnerState(this.db, this.runnerId))?.timezone ?? 'UTC',
       detections: await listDetections(this.db, this.runnerId),
       emails: await this.describeEmails(0),
       alertEmail,
@@ -611,23 +624,41 @@ class Tour {
   }
 }
 
-function printSummary(out: NodeJS.WritableStream, result: DemoResult, logFile: string): void {
+/**
+ * The plan's dates are the plan page's (its history, in the runner's zone). With
+ * --exit the server stops right after this, so no URL of it is printed.
+ */
+function printSummary(
+  out: NodeJS.WritableStream,
+  result: DemoResult,
+  logFile: string,
+  serverStays: boolean,
+): void {
   const alerts = result.detections.filter((d) => d.alertable);
+  const phase = (p: PlanLine) =>
+    `${p.phase[0]?.toUpperCase()}${p.phase.slice(1)}, ${p.sessionsPerWeek} sessions a week`;
   const lines = [
     '',
     'What happened',
     `  plan now: ${describePlan(result.plan)}`,
+    '  plan history (as the plan page shows it):',
+    ...result.history.map((p) => `    ${formatDay(p.since.toISOString(), result.timeZone)}: ${phase(p)}`),
     `  detections: ${result.detections.length} (${alerts.length} from runs after connecting: ${[...new Set(alerts.map((d) => d.kind))].join(', ') || 'none'})`,
     `  emails: ${result.emails.map((e) => `${e.template} (${e.status})`).join(', ')}`,
     '',
-    'See it yourself',
-    `  plan page:   ${result.planUrl}`,
-    `  sign in:     open ${result.url}/, click "Connect with Strava" and pick "Robin Demo" on the simulated consent page`,
+    ...(serverStays
+      ? [
+          'See it yourself',
+          `  plan page:   ${result.planUrl}`,
+          `  sign in:     open ${result.url}/, click "Connect with Strava" and pick "Robin Demo" on the simulated consent page`,
+          `  mailbox:     ${result.url}/sim/mail`,
+          `  simulator:   ${result.url}/sim/control/ui (add runs, send events)`,
+        ]
+      : ['The server has stopped (--exit): run `npm run demo` without --exit to browse the plan page.']),
     `  alert email: ${result.alertEmail ?? '(sent through SMTP_URL)'}`,
     `  all emails:  ${path.join(result.dataDir, 'outbox')}`,
-    `  simulator:   ${result.url}/sim/control/ui (add runs, send events)`,
     `  log:         ${logFile}`,
-    `  (plan started ${result.plan ? day(result.plan.since) : '–'}; data in ${result.dataDir})`,
+    `  data:        ${result.dataDir}`,
   ];
   out.write(`${lines.join('\n')}\n`);
 }

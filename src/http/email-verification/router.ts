@@ -89,6 +89,8 @@ function invalid(deps: AppDeps, res: Response): void {
   sendPage(res, 400, {
     title: 'This link does not work',
     sandbox: deps.config.sandbox,
-    body: html`<p>The confirmation link is invalid, has expired, or is for an address that is no longer on your account. Enter your address again to get a new link.</p>`,
+    body: html`<p>The confirmation link is invalid, has expired, or is for an address that is no longer on your account. Enter your address again to get a new link.</p>
+<p><a class="button" href="/settings#email">Enter my email address again</a></p>
+<p class="small muted">Not signed in? <a href="/auth/strava">Connect with Strava</a> first; RampGuard then asks for your address.</p>`,
   });
 }

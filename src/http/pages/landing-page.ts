@@ -8,13 +8,15 @@ import { connectButton } from './strava-brand.js';
 
 /**
  * `GET /`: what RampGuard does with a runner's data, in plain words, and the
- * Connect with Strava button. A signed-in runner gets a link to the plan;
+ * Connect with Strava button. A signed-in runner goes to the plan;
  * `?disconnected=1` confirms that everything was deleted.
  */
 export function landingPage(deps: AppDeps): RequestHandler[] {
   const render: RequestHandler = (req, res) => {
     const disconnected = req.query.disconnected === '1';
     const signedIn = req.runner !== undefined;
+    // A signed-in runner came for their plan (a bookmark of /, the brand link).
+    if (signedIn && !disconnected) return void res.set('Cache-Control', 'no-store').redirect(302, '/plan');
     sendPrivatePage(res, 200, {
       title: 'Protect your knees while you build mileage',
       ...siteOf(deps, req),

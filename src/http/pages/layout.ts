@@ -1,10 +1,13 @@
 import type { Response } from 'express';
+import { FAVICON_PATH } from './favicon.js';
 import { html, type SafeHtml } from './html.js';
 import { poweredByStrava } from './strava-brand.js';
 import { STYLESHEET_PATH } from './stylesheet.js';
 
 /** Where the sandbox banner sends people: the simulator's control page (mounted under /sim). */
 export const SIMULATOR_CONTROL_PATH = '/sim/control/ui';
+/** Sandbox mode's mailbox: every email RampGuard sent (docs/sandbox.md#sandbox-mail). */
+export const SANDBOX_MAIL_PATH = '/sim/mail';
 
 export type PageInput = {
   /** Used for `<title>` ("… · RampGuard") and, unless `heading` says otherwise, the page's `<h1>`. */
@@ -21,7 +24,7 @@ export type PageInput = {
 };
 
 function sandboxBanner(): SafeHtml {
-  return html`<p class="banner">Sandbox mode: RampGuard is talking to a built-in Strava simulator, not Strava. <a href="${SIMULATOR_CONTROL_PATH}">Open the simulator's control page</a></p>`;
+  return html`<p class="banner">Sandbox mode: RampGuard is talking to a built-in Strava simulator, not Strava. <a href="${SIMULATOR_CONTROL_PATH}">Open the simulator's control page</a> · <a href="${SANDBOX_MAIL_PATH}">Sandbox mailbox</a></p>`;
 }
 
 function navigation(signedIn: boolean): SafeHtml {
@@ -56,6 +59,7 @@ export function renderPage(page: PageInput): string {
 <meta name="robots" content="noindex">
 ${page.refreshSeconds ? html`<meta http-equiv="refresh" content="${page.refreshSeconds}">` : ''}
 <title>${page.title} · RampGuard</title>
+<link rel="icon" href="${FAVICON_PATH}" type="image/svg+xml">
 <link rel="stylesheet" href="${STYLESHEET_PATH}">
 </head>
 <body>

@@ -3,7 +3,7 @@ import type { AppDeps } from '../../app/deps.js';
 import { type EmailFormError, emailForm, setRetryAfter, submitEmail } from './email-form.js';
 import { html, type SafeHtml } from './html.js';
 import { importProgress, isImporting } from './import-progress.js';
-import { sendPrivatePage } from './layout.js';
+import { SANDBOX_MAIL_PATH, sendPrivatePage } from './layout.js';
 import { loadRunner, type RunnerRow } from './load-runner.js';
 import { missingScopesNotice } from './missing-scopes.js';
 import { pageForm, pageRunnerId, pageSession, siteOf } from './page-session.js';
@@ -15,7 +15,13 @@ const REFRESH_SECONDS = 5;
 
 type FormState = EmailFormError | null;
 
-function emailSection(runner: RunnerRow, form: FormState): SafeHtml {
+/** Sandbox mode sends no real email: the message is in the sandbox mailbox (docs/sandbox.md#sandbox-mail). */
+function sandboxMailLink(sandbox: boolean): SafeHtml {
+  if (!sandbox) return html``;
+  return html`<p><strong>Sandbox mode:</strong> no email leaves this machine. <a class="button secondary" href="${SANDBOX_MAIL_PATH}">Open the sandbox mailbox</a></p>`;
+}
+
+function emailSection(runner: RunnerRow, form: FormState, sandbox: boolean): SafeHtml {
   if (runner.email && runner.emailVerifiedAt && !form) {
     return html`<section class="card notice-ok" aria-labelledby="email-title">
 <h2 id="email-title">Email confirmed</h2>
@@ -26,6 +32,7 @@ function emailSection(runner: RunnerRow, form: FormState): SafeHtml {
     return html`<section class="card notice" aria-labelledby="email-title">
 <h2 id="email-title">Check your inbox</h2>
 <p role="status">We sent a confirmation link to <strong>${runner.email}</strong>. Open it and press the button to confirm; RampGuard emails you only after that.</p>
+${sandboxMailLink(sandbox)}
 <details><summary>Wrong address, or nothing arrived?</summary>
 ${emailForm({ action: `${PATH}/email`, value: runner.email, submitLabel: 'Send the link again' })}
 </details>
@@ -52,7 +59,7 @@ function render(deps: AppDeps, req: Request, res: Response, runner: RunnerRow, f
         : 'You are connected. Confirm an email address and your knee plan is ready; your history is read meanwhile.'
     }</p>
 ${stravaAccessNotice(runner)}
-${emailSection(runner, form)}
+${emailSection(runner, form, deps.config.sandbox)}
 ${
   runner.stravaRefusal
     ? ''

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { AppDeps } from '../../app/deps.js';
+import { FAVICON_PATH, serveFavicon } from './favicon.js';
 import { landingPage } from './landing-page.js';
 import { onboardingRoutes } from './onboarding-page.js';
 import { postPageCheckIn } from './plan/checkin-section.js';
@@ -19,6 +20,7 @@ export function createPagesRouter(deps: AppDeps): Router {
   const router = Router();
   const onboarding = onboardingRoutes(deps);
   router.get(STYLESHEET_PATH, serveStylesheet);
+  router.get([FAVICON_PATH, '/favicon.svg'], serveFavicon);
   router.get('/', ...landingPage(deps));
   router.get('/privacy', ...privacyPage(deps));
   router.get('/onboarding', ...onboarding.show);

@@ -90,6 +90,10 @@ ul.checks li{margin:0 0 .4rem}
 .chart{width:100%;max-width:34rem;height:auto;display:block}
 .legend{display:flex;flex-wrap:wrap;gap:.25rem 1rem;font-size:.9rem;padding:0;list-style:none;margin:.5rem 0 0}
 .history li{margin:0 0 .5rem}
+.mail-head{grid-template-columns:auto minmax(0,1fr)}
+.mail-head dd{overflow-wrap:anywhere}
+.mail-frame{display:block;width:100%;height:75vh;min-height:28rem;border:1px solid #d1d5db;border-radius:8px;background:#fff;margin:0 0 1rem}
+.mail-text{white-space:pre-wrap;overflow-wrap:anywhere;font-size:.9rem;margin:0}
 .feed{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.85rem}
 .visually-hidden{position:absolute!important;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
 footer.site-footer{max-width:52rem;margin:1rem auto 2rem;padding:1rem;border-top:1px solid #d1d5db;color:#374151;font-size:.9rem}

@@ -1,8 +1,14 @@
-import type { AppDeps } from '../../app/deps.js';
+import path from 'node:path';
+import type { AppDeps, SandboxView } from '../../app/deps.js';
 import { createSimulator, type Simulator } from '../../sim/index.js';
 import type { Mount } from '../app.js';
 
-export type SandboxSimulator = { simulator: Simulator; mount: Mount };
+export type SandboxSimulator = { simulator: Simulator; mount: Mount; view: SandboxView };
+
+/** The simulator's saved state (docs/sandbox.md#what-survives-a-restart). */
+export function sandboxStateFile(dataDir: string): string {
+  return path.join(dataDir, 'sandbox', 'strava-simulator.json');
+}
 
 /** Where sandbox mode serves the simulator; config.ts points the Strava client here too. */
 export const SIMULATOR_MOUNT_PATH = '/sim';
@@ -13,7 +19,8 @@ export const SIMULATOR_MOUNT_PATH = '/sim';
  * registered with exactly the credentials config.ts uses in sandbox mode, so
  * OAuth, token refresh and push subscriptions work unchanged; the callback
  * domain is PUBLIC_URL's host. A demo athlete with eight weeks of runs is
- * there to pick on the consent page. Never built in production (config
+ * there to pick on the consent page. Its state is saved under DATA_DIR, so a
+ * restart carries on where it stopped. Never built in production (config
  * refuses sandbox mode there; the caller checks too).
  */
 export function createSandboxSimulator(deps: Pick<AppDeps, 'config' | 'logger' | 'clock'>): SandboxSimulator {
@@ -30,6 +37,10 @@ export function createSandboxSimulator(deps: Pick<AppDeps, 'config' | 'logger' |
       },
     ],
     seedDemo: true,
+    stateFile: sandboxStateFile(config.dataDir),
   });
-  return { simulator, mount: { path: SIMULATOR_MOUNT_PATH, router: simulator.app } };
+  const view: SandboxView = {
+    knowsGrant: (athleteId) => simulator.state.authorizations.has(`${config.strava.clientId}:${athleteId}`),
+  };
+  return { simulator, mount: { path: SIMULATOR_MOUNT_PATH, router: simulator.app }, view };
 }

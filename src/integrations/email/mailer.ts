@@ -2,6 +2,7 @@ import nodemailer from 'nodemailer';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../shared/logger.js';
 import { writeEmlFile } from './eml-file.js';
+import { composeEml } from './eml-message.js';
 import { classifyMailError } from './mail-errors.js';
 
 /** One message as the outbox sender hands it over; `headers` are already sanitized. */
@@ -27,7 +28,8 @@ export type Mailer = {
   close(): Promise<void>;
 };
 
-export type MailerConfig = Pick<Config, 'smtpUrl' | 'mailFrom' | 'dataDir'>;
+export type MailerConfig = Pick<Config, 'smtpUrl' | 'mailFrom' | 'dataDir'> &
+  Partial<Pick<Config, 'sandbox'>>;
 
 /**
  * With SMTP_URL: one pooled SMTP transporter. `maxRequeues: 0` because the pool
@@ -35,11 +37,32 @@ export type MailerConfig = Pick<Config, 'smtpUrl' | 'mailFrom' | 'dataDir'>;
  * that can duplicate mail (reliability.md D.28); the outbox owns every retry.
  * Timeouts are short because the sender holds its outbox row lock while sending.
  * Without SMTP_URL: each message becomes an `.eml` file under DATA_DIR/outbox.
+ * In sandbox mode an SMTP-sent message gets its `.eml` copy too, so the
+ * sandbox mailbox (`/sim/mail`) lists every message sent (docs/sandbox.md).
  */
 export function createMailer(config: MailerConfig, logger: Logger): Mailer {
-  return config.smtpUrl
-    ? createSmtpMailer(config.smtpUrl, config.mailFrom, logger)
-    : createFileMailer(config, logger);
+  if (!config.smtpUrl) return createFileMailer(config, logger);
+  const smtp = createSmtpMailer(config.smtpUrl, config.mailFrom, logger);
+  return config.sandbox ? withEmlCopies(smtp, config, logger) : smtp;
+}
+
+/** After each successful send, an `.eml` copy; a failed copy costs only the copy. */
+function withEmlCopies(inner: Mailer, config: MailerConfig, logger: Logger): Mailer {
+  return {
+    ...inner,
+    async send(email) {
+      const sent = await inner.send(email);
+      try {
+        await writeEmlFile(config.dataDir, email.messageId, await composeEml(email, config.mailFrom));
+      } catch (err) {
+        logger.warn(
+          { err: { message: (err as Error).message } },
+          'could not write the sandbox copy of an email',
+        );
+      }
+      return sent;
+    },
+  };
 }
 
 function createSmtpMailer(url: string, from: string, logger: Logger): Mailer {
@@ -73,14 +96,16 @@ function createSmtpMailer(url: string, from: string, logger: Logger): Mailer {
 }
 
 function createFileMailer(config: MailerConfig, logger: Logger): Mailer {
-  const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true });
   logger.info('SMTP_URL is unset: emails are written as .eml files under DATA_DIR/outbox');
   return {
     kind: 'file',
     async send(email) {
       try {
-        const info = await transporter.sendMail({ ...email, from: config.mailFrom });
-        const file = await writeEmlFile(config.dataDir, email.messageId, info.message as Buffer);
+        const file = await writeEmlFile(
+          config.dataDir,
+          email.messageId,
+          await composeEml(email, config.mailFrom),
+        );
         // The path names the outbox row, never the recipient.
         logger.info({ file }, 'email written');
         return { messageId: email.messageId, response: `written ${file}` };
@@ -88,8 +113,6 @@ function createFileMailer(config: MailerConfig, logger: Logger): Mailer {
         throw classifyMailError(err);
       }
     },
-    async close() {
-      transporter.close();
-    },
+    async close() {},
   };
 }

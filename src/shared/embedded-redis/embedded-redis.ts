@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../logger.js';
 import { answersPing, freeLoopbackPort } from './free-port.js';
+import { claimFolder, recordOwner, releaseFolder } from './ownership.js';
 
 export type EmbeddedRedis = {
   url: string;
@@ -47,24 +48,42 @@ function serverArgs(port: number, dir: string): string[] {
 
 const RESTART_DELAYS_MS = [200, 1_000, 5_000];
 
+function isRunning(child: ChildProcess | undefined): child is ChildProcess {
+  return child !== undefined && child.exitCode === null && child.signalCode === null;
+}
+
 /**
  * Starts a private redis-server as a child process and keeps it running:
  * if it dies it is started again on the same port (clients reconnect to the
  * same URL), with a growing delay so a crash loop does not spin.
+ *
+ * The child gets its own process group, so Ctrl-C in a terminal reaches only
+ * RampGuard, whose ordered shutdown stops Redis last, after every client has
+ * quit. Should RampGuard exit any other way, an exit hook still stops it.
  */
 export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise<EmbeddedRedis> {
   const { binary, logger } = options;
   const dir = path.join(options.dataDir, 'redis');
   mkdirSync(dir, { recursive: true });
+  const orphan = await claimFolder(dir);
+  if (orphan !== null)
+    logger.warn({ pid: orphan, dir }, 'stopped an embedded Redis left behind by an earlier run');
   const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
   let port = await freeLoopbackPort();
   let child: ChildProcess | undefined;
   let stopping = false;
   let restarts = 0;
   let restartTimer: NodeJS.Timeout | undefined;
+  const stopOnExit = () => {
+    if (isRunning(child)) child.kill('SIGTERM');
+  };
+  process.once('exit', stopOnExit);
 
   const launch = async (): Promise<void> => {
-    const started = spawn(binary, serverArgs(port, dir), { stdio: ['ignore', 'ignore', 'pipe'] });
+    const started = spawn(binary, serverArgs(port, dir), {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      detached: true,
+    });
     child = started;
     let stderr = '';
     started.stderr?.on('data', (d) => {
@@ -85,6 +104,7 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
       }
       await new Promise((r) => setTimeout(r, 50));
     }
+    if (started.pid !== undefined) recordOwner(dir, started.pid, port);
     started.once('exit', (code, signal) => {
       if (stopping) return;
       const delay = RESTART_DELAYS_MS[Math.min(restarts, RESTART_DELAYS_MS.length - 1)] as number;
@@ -105,7 +125,13 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
     // The port may have been taken between choosing and binding it: one more try on another.
     logger.warn({ err: { message: (err as Error).message } }, 'embedded Redis did not start, retrying');
     port = await freeLoopbackPort();
-    await launch();
+    try {
+      await launch();
+    } catch (again) {
+      process.removeListener('exit', stopOnExit);
+      releaseFolder(dir);
+      throw again;
+    }
   }
   logger.info({ port, dir, binary }, 'embedded Redis started (REDIS_URL unset; development only)');
 
@@ -116,13 +142,16 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
       stopping = true;
       clearTimeout(restartTimer);
       const running = child;
-      if (!running || running.exitCode !== null || running.signalCode !== null) return;
-      const exited = once(running, 'exit');
-      running.kill('SIGTERM');
-      const killer = setTimeout(() => running.kill('SIGKILL'), graceMs);
-      await exited;
-      clearTimeout(killer);
-      logger.info('embedded Redis stopped');
+      if (isRunning(running)) {
+        const exited = once(running, 'exit');
+        running.kill('SIGTERM');
+        const killer = setTimeout(() => running.kill('SIGKILL'), graceMs);
+        await exited;
+        clearTimeout(killer);
+        logger.info('embedded Redis stopped');
+      }
+      process.removeListener('exit', stopOnExit);
+      releaseFolder(dir);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 /** No usable redis-server: one line that says how to get one (docs/embedded-redis.md). */
@@ -22,12 +22,55 @@ function isExecutableFile(file: string): boolean {
   }
 }
 
+export type BinarySources = {
+  /** REDIS_SERVER_BIN. */
+  explicit: string | undefined;
+  /** PATH. */
+  searchPath: string;
+  /**
+   * Folders where the `redis-memory-server` npm package leaves the redis-server it
+   * builds (`<folder>/<version>/redis-server`); see packageBuildFolders.
+   */
+  packageBuildFolders: readonly string[];
+};
+
+/**
+ * Where `redis-memory-server` (installed by the developer, not a dependency of
+ * ours) keeps the binary it compiled: its cache under node_modules, or the
+ * legacy folder under the home directory (docs/embedded-redis.md#which-binary).
+ */
+export function packageBuildFolders(projectDir: string, homeDir: string): string[] {
+  return [
+    path.join(projectDir, 'node_modules', '.cache', 'redis-memory-server', 'redis-binaries'),
+    path.join(homeDir, '.cache', 'redis-binaries'),
+  ];
+}
+
+/** The most recently built `<folder>/<version>/redis-server`, if any. */
+function builtByPackage(folders: readonly string[]): string | undefined {
+  const found: { file: string; builtAt: number }[] = [];
+  for (const folder of folders) {
+    let versions: string[];
+    try {
+      versions = readdirSync(folder);
+    } catch {
+      continue;
+    }
+    for (const version of versions) {
+      const file = path.join(folder, version, 'redis-server');
+      if (isExecutableFile(file)) found.push({ file, builtAt: statSync(file).mtimeMs });
+    }
+  }
+  return found.sort((a, b) => b.builtAt - a.builtAt)[0]?.file;
+}
+
 /**
  * The redis-server to run: REDIS_SERVER_BIN when set (and then only it: a
  * wrong explicit path is a mistake to report, not to paper over), else the
- * first `redis-server` on PATH.
+ * first `redis-server` on PATH, else one that `redis-memory-server` built.
  */
-export function findRedisBinary(explicit: string | undefined, searchPath: string): string {
+export function findRedisBinary(sources: BinarySources): string {
+  const { explicit, searchPath } = sources;
   if (explicit) {
     if (isExecutableFile(explicit)) return explicit;
     throw new RedisBinaryNotFoundError(`REDIS_SERVER_BIN=${explicit} is not an executable file`);
@@ -37,5 +80,7 @@ export function findRedisBinary(explicit: string | undefined, searchPath: string
     const candidate = path.join(dir, 'redis-server');
     if (isExecutableFile(candidate)) return candidate;
   }
+  const built = builtByPackage(sources.packageBuildFolders);
+  if (built) return built;
   throw new RedisBinaryNotFoundError('REDIS_URL is unset and no redis-server is on PATH');
 }

@@ -1,9 +1,11 @@
+import os from 'node:os';
 import type { Config } from '../../config.js';
 import type { Logger } from '../logger.js';
 import { startEmbeddedRedis } from './embedded-redis.js';
-import { findRedisBinary } from './find-redis-binary.js';
+import { findRedisBinary, packageBuildFolders } from './find-redis-binary.js';
 
 export { RedisBinaryNotFoundError } from './find-redis-binary.js';
+export { EmbeddedRedisBusyError } from './ownership.js';
 
 export type ResolvedRedis = {
   /** The config to start with: `redisUrl` points at the embedded Redis when one was started. */
@@ -19,7 +21,11 @@ export type ResolvedRedis = {
  */
 export async function resolveRedis(config: Config, logger: Logger): Promise<ResolvedRedis> {
   if (!config.embeddedRedis) return { config, stop: async () => {} };
-  const binary = findRedisBinary(config.redisServerBin, config.executableSearchPath);
+  const binary = findRedisBinary({
+    explicit: config.redisServerBin,
+    searchPath: config.executableSearchPath,
+    packageBuildFolders: packageBuildFolders(process.cwd(), os.homedir()),
+  });
   const redis = await startEmbeddedRedis({ binary, dataDir: config.dataDir, logger });
   return { config: Object.freeze({ ...config, redisUrl: redis.url }), stop: () => redis.stop() };
 }

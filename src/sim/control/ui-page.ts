@@ -47,9 +47,9 @@ function shoeSection(ctx: SimContext, base: string, athlete: SimAthlete): SafeHt
 <button type="submit">Set distance</button></form></td></tr>`,
   );
   return html`<section aria-labelledby="h-shoes"><h2 id="h-shoes">Shoes</h2>
-<table><caption>Shoes of ${athlete.firstname}</caption>
+<div class="scroll"><table><caption>Shoes of ${athlete.firstname}</caption>
 <thead><tr><th scope="col">Name</th><th scope="col">Id</th><th scope="col">km</th><th scope="col">Primary</th><th scope="col">Retired</th><th scope="col">Edit</th></tr></thead>
-<tbody>${rows}</tbody></table>
+<tbody>${rows}</tbody></table></div>
 <form method="post" action="${base}/ui/athletes/${athlete.id}/shoes">
 <label for="shoe-name">Shoe name</label> <input id="shoe-name" name="name" required maxlength="100">
 <label for="shoe-km">Distance already run (km)</label> <input id="shoe-km" name="distanceKm" type="number" min="0" step="0.1" value="0">
@@ -76,19 +76,21 @@ function runSection(ctx: SimContext, base: string, athlete: SimAthlete): SafeHtm
   const sportOptions = SPORTS.map((s) => html`<option>${s}</option>`);
   return html`<section aria-labelledby="h-runs"><h2 id="h-runs">Activities</h2>
 <form method="post" action="${base}/ui/athletes/${athlete.id}/activities">
-<fieldset><legend>Add an activity (sends a create event)</legend>
-<label for="run-km">Distance (km)</label> <input id="run-km" name="distanceKm" type="number" min="0" step="0.01" required value="5">
-<label for="run-date">Start (athlete's local time, ${athlete.timezone})</label> <input id="run-date" name="startLocal" type="datetime-local">
-<label for="run-sport">Sport</label> <select id="run-sport" name="sport_type">${sportOptions}</select>
-<label for="run-shoe">Shoe</label> <select id="run-shoe" name="gear_id"><option value="">No shoe</option>${shoeOptions}</select>
-<label for="run-name">Title</label> <input id="run-name" name="name" maxlength="255">
-<label for="run-hr">Average heart rate</label> <input id="run-hr" name="averageHeartrate" type="number" min="20" max="260">
-<label for="run-vis">Visibility</label> <select id="run-vis" name="visibility"><option value="everyone">Everyone</option><option value="followers_only">Followers</option><option value="only_me">Only You</option></select>
-<button type="submit">Add activity</button>
+<fieldset><legend>Add a run (sends a create event, as an upload does)</legend>
+<p class="hint">Left as they are, the fields describe a run that ends now and is uploaded now.</p>
+<div class="field"><label for="run-km">Distance (km)</label> <input id="run-km" name="distanceKm" type="number" min="0.01" max="500" step="0.01" required value="10"></div>
+<div class="field"><label for="run-pace">Pace (min:sec per km)</label> <input id="run-pace" name="pace" inputmode="numeric" pattern="\\d{1,2}:[0-5]\\d" value="5:30" required></div>
+<div class="field"><label for="run-shoe">Shoe</label> <select id="run-shoe" name="gear_id"><option value="">No shoe</option>${shoeOptions}</select></div>
+<div class="field"><label for="run-hr">Average heart rate (optional)</label> <input id="run-hr" name="averageHeartrate" type="number" min="20" max="260"></div>
+<div class="field"><label for="run-date">Start (${athlete.timezone} local time; leave empty for a run that ends now)</label> <input id="run-date" name="startLocal" type="datetime-local" step="1"></div>
+<div class="field"><label for="run-sport">Sport</label> <select id="run-sport" name="sport_type">${sportOptions}</select></div>
+<div class="field"><label for="run-name">Title (optional)</label> <input id="run-name" name="name" maxlength="255"></div>
+<div class="field"><label for="run-vis">Visibility</label> <select id="run-vis" name="visibility"><option value="everyone">Everyone</option><option value="followers_only">Followers</option><option value="only_me">Only You</option></select></div>
+<button type="submit">Add run</button>
 </fieldset></form>
-<table><caption>Activities of ${athlete.firstname}, newest first</caption>
+<div class="scroll"><table><caption>Activities of ${athlete.firstname}, newest first</caption>
 <thead><tr><th scope="col">Local start</th><th scope="col">Title</th><th scope="col">Sport</th><th scope="col">km</th><th scope="col">Shoe</th><th scope="col">Visibility</th><th scope="col">Id</th><th scope="col">Action</th></tr></thead>
-<tbody>${rows}</tbody></table></section>`;
+<tbody>${rows}</tbody></table></div></section>`;
 }
 
 function logSection(ctx: SimContext): SafeHtml {
@@ -106,11 +108,11 @@ function logSection(ctx: SimContext): SafeHtml {
       html`<tr><td>${r.at}</td><td>${r.method}</td><td>${r.path}</td><td>${r.status}</td><td>${r.durationMs}</td></tr>`,
   );
   return html`<section aria-labelledby="h-events"><h2 id="h-events">Webhook events sent (latest 50)</h2>
-<table><thead><tr><th scope="col">#</th><th scope="col">Created</th><th scope="col">Kind</th><th scope="col">Object</th><th scope="col">Updates</th><th scope="col">Status</th><th scope="col">Attempts</th></tr></thead>
-<tbody>${eventRows}</tbody></table></section>
+<div class="scroll"><table><thead><tr><th scope="col">#</th><th scope="col">Created</th><th scope="col">Kind</th><th scope="col">Object</th><th scope="col">Updates</th><th scope="col">Status</th><th scope="col">Attempts</th></tr></thead>
+<tbody>${eventRows}</tbody></table></div></section>
 <section aria-labelledby="h-requests"><h2 id="h-requests">API calls received (latest 50)</h2>
-<table><thead><tr><th scope="col">At</th><th scope="col">Method</th><th scope="col">Path</th><th scope="col">Status</th><th scope="col">ms</th></tr></thead>
-<tbody>${requestRows}</tbody></table></section>`;
+<div class="scroll"><table><thead><tr><th scope="col">At</th><th scope="col">Method</th><th scope="col">Path</th><th scope="col">Status</th><th scope="col">ms</th></tr></thead>
+<tbody>${requestRows}</tbody></table></div></section>`;
 }
 
 /** The sandbox control page: plain forms (no script), everything escaped. */

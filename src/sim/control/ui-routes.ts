@@ -25,6 +25,16 @@ function metersFrom(req: Request, name: string): number | undefined {
   return km === undefined ? undefined : Math.round(km * 1000 * 10) / 10;
 }
 
+/** "5:30" (min:sec per km) or "5.5" (minutes); 5:30 when empty. */
+function paceSecondsPerKm(value: string | undefined): number {
+  if (value === undefined) return 330;
+  const clock = /^(\d{1,2}):([0-5]\d)$/.exec(value);
+  const seconds = clock ? Number(clock[1]) * 60 + Number(clock[2]) : Number(value) * 60;
+  if (!Number.isFinite(seconds) || seconds < 120 || seconds > 1800)
+    throw new SimError(400, 'pace: give minutes and seconds per km, between 2:00 and 30:00, like 5:30');
+  return seconds;
+}
+
 /**
  * Form posts from the control page. Each runs the same command as the JSON API, then redirects
  * back (POST/redirect/GET); a bad form re-renders the page with the problem stated.
@@ -95,19 +105,25 @@ export function addUiRoutes(router: Router, ctx: SimContext): void {
     '/ui/athletes/:id/activities',
     formAction((req) => {
       const athlete = requireAthlete(ctx.state, String(req.params.id));
+      const distance = metersFrom(req, 'distanceKm');
+      if (distance === undefined || !(distance > 0))
+        throw new SimError(400, 'distance: give a distance in km');
+      const movingTime = Math.round((distance / 1000) * paceSecondsPerKm(optionalText(req, 'pace')));
       const startLocal = optionalText(req, 'startLocal');
       const startMs = startLocal !== undefined ? wallClockToUtcMs(athlete.timezone, startLocal) : null;
       if (startLocal !== undefined && startMs === null)
         throw new SimError(400, 'start: use the date and time picker');
-      const hr = optionalNumber(req, 'averageHeartrate');
       const { notify: _n, ...input } = parseBody(ZCreateActivity, {
         athleteId: athlete.id,
-        distance: metersFrom(req, 'distanceKm'),
-        start_date: startMs !== null ? new Date(startMs).toISOString() : undefined,
+        distance,
+        moving_time: movingTime,
+        elapsed_time: movingTime,
+        // Without a start, the run ends now (and, like every activity added here, is uploaded now).
+        start_date: new Date(startMs ?? ctx.clock.nowMs() - movingTime * 1000).toISOString(),
         sport_type: optionalText(req, 'sport_type'),
         gear_id: optionalText(req, 'gear_id') ?? null,
         name: optionalText(req, 'name'),
-        average_heartrate: hr,
+        average_heartrate: optionalNumber(req, 'averageHeartrate'),
         visibility: optionalText(req, 'visibility'),
       });
       createActivity(ctx, input);

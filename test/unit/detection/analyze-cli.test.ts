@@ -8,12 +8,13 @@ const ROOT = resolve(import.meta.dirname, '../../..');
 
 type Result = { code: number; stdout: string; stderr: string };
 
-function analyzeCli(args: string[]): Promise<Result> {
+function analyzeCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Result> {
   return new Promise((done) => {
+    const { WINDOW_DAYS: _inherited, ...inherited } = process.env;
     execFile(
       'npx',
       ['tsx', 'src/cli/analyze.ts', ...args],
-      { cwd: ROOT, timeout: 60_000 },
+      { cwd: ROOT, timeout: 60_000, env: { ...inherited, ...env } },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         done({ code, stdout, stderr });
@@ -87,6 +88,40 @@ describe('npm run analyze', () => {
     expect(result.stdout).toContain('3 activities');
     expect(result.stdout).toContain('session_spike');
     expect(result.stdout).toContain('9.3 mi');
+  });
+
+  it('--help prints the usage and exits 0', async () => {
+    const result = await analyzeCli(['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain('usage: npm run analyze -- <file> [options]');
+    expect(result.stdout).toContain('--window-days');
+  });
+
+  it('reads back WINDOW_DAYS before --as-of, as the service does, and --window-days overrides it', async () => {
+    const asOf = '2024-03-01T00:00:00Z';
+    const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+      analyzeCli([join(dir, 'activities.json'), '--as-of', asOf, ...args], env);
+    expect((await run([])).stdout).toContain('84-day window 2023-12-08T00:00:00.000Z to 2024-03-01');
+    expect((await run([], { WINDOW_DAYS: '70' })).stdout).toContain('70-day window 2023-12-22');
+    expect((await run(['--window-days', '60'], { WINDOW_DAYS: '70' })).stdout).toContain('60-day window');
+    const tooShort = await run(['--window-days', '30']);
+    expect(tooShort.code).toBe(1);
+    expect(tooShort.stderr).toMatch(/--window-days: detection needs at least 60 days/);
+  });
+
+  it('shows each detection kind on the shipped examples, with whole activity ids', async () => {
+    const asOf = ['--as-of', '2026-03-01T20:00:00Z'];
+    const json = await analyzeCli(['examples/strava-activities.json', ...asOf]);
+    const csv = await analyzeCli(['examples/activities.csv', '--timezone', 'Europe/Berlin', ...asOf]);
+    for (const result of [json, csv]) {
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('7 detection(s)');
+      for (const kind of ['session_spike', 'weekly_ramp', 'intensity_ramp', 'gear_change', 'shoe_mileage'])
+        expect(result.stdout).toContain(kind);
+      // The long run's id, beyond 2^53, printed in full on one line.
+      expect(result.stdout).toMatch(/│ 17000000000000067 +│/);
+    }
   });
 
   it.each([

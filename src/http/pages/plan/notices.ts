@@ -28,10 +28,26 @@ function emailNotice(runner: RunnerRow): SafeHtml {
   return html``;
 }
 
-/** Account notices above the plan: email status, history import, missing permissions. */
-export function runnerNotices(runner: RunnerRow): SafeHtml {
+/**
+ * Sandbox mode: the simulator no longer holds the runner's grant (its saved
+ * state was deleted or reset, docs/sandbox.md), so no webhook will come and no
+ * token works; without this the page would look normal and never change.
+ */
+function forgottenGrantNotice(): SafeHtml {
+  return html`<section class="card notice-warn" aria-labelledby="grant-title">
+<h2 id="grant-title">Reconnect: the Strava simulator forgot this connection</h2>
+<p>The sandbox's Strava simulator no longer knows that you connected RampGuard (its saved state was reset or deleted), so RampGuard will not hear about new runs.</p>
+<p><a href="/auth/strava">Reconnect with Strava</a></p>
+</section>`;
+}
+
+/** Account notices above the plan: Strava access, email status, history import, missing permissions. */
+export function runnerNotices(runner: RunnerRow, grantForgotten = false): SafeHtml {
   if (runner.stravaRefusal)
     return html`${stravaAccessNotice(runner)}
+${emailNotice(runner)}`;
+  if (grantForgotten)
+    return html`${forgottenGrantNotice()}
 ${emailNotice(runner)}`;
   return html`${emailNotice(runner)}
 ${isImporting(runner) || runner.backfillStatus === 'failed' ? html`<div class="card">${importProgress(runner, '/plan')}</div>` : ''}

@@ -30,7 +30,7 @@ export function planPage(deps: AppDeps): RequestHandler[] {
       title: 'Your knee exercise plan',
       ...siteOf(deps, req),
       body: html`${physioNotice(plan.seePhysio)}
-${runnerNotices(runner)}
+${runnerNotices(runner, deps.sandbox?.knowsGrant(runner.athleteId) === false)}
 ${phaseSection(plan, data.today, runner.timezone)}
 ${checkInSection(parseFeeling(req.query.checkin))}
 ${exerciseSection(plan.exercises)}

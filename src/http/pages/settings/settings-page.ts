@@ -2,7 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { AppDeps } from '../../../app/deps.js';
 import { type EmailFormError, emailForm, setRetryAfter } from '../email-form.js';
 import { html, type SafeHtml } from '../html.js';
-import { sendPrivatePage } from '../layout.js';
+import { SANDBOX_MAIL_PATH, sendPrivatePage } from '../layout.js';
 import { loadRunner, type RunnerRow } from '../load-runner.js';
 import { pageRunnerId, pageSession, siteOf } from '../page-session.js';
 
@@ -96,7 +96,7 @@ export function renderSettings(
   sendPrivatePage(res, form?.status ?? 200, {
     title: 'Settings',
     ...siteOf(deps, req),
-    body: html`${saved && !form ? html`<p class="card notice-ok" role="status">${saved}</p>` : ''}
+    body: html`${saved && !form ? html`<p class="card notice-ok" role="status">${saved}${req.query.saved === 'email' && deps.config.sandbox ? html` <a href="${SANDBOX_MAIL_PATH}">Open the sandbox mailbox</a>` : ''}</p>` : ''}
 ${emailCard(runner, form)}
 ${unitsCard(runner)}
 ${alertsCard(runner)}
