@@ -214,15 +214,18 @@ export function createStravaClient(deps: StravaClientDeps, options: StravaClient
 
     async listAllActivities(runnerId, opts = {}) {
       const all: Run[] = [];
+      const seen = new Set<string>();
       const maxPages = opts.maxPages ?? 100;
       const perPage = opts.perPage ?? 200;
+      const rule = opts.paging ?? { kind: 'to-empty-page' };
       for (let page = 1; page <= maxPages; page++) {
         const runs = await listActivities(runnerId, { ...opts, perPage, page });
         if (runs.length > 0) {
           all.push(...runs);
+          for (const r of runs) seen.add(r.id);
           await opts.onPage?.(runs, page);
         }
-        if (isLastPage(opts.paging ?? 'to-empty-page', runs.length, perPage)) return all;
+        if (isLastPage(rule, runs.length, perPage, seen)) return all;
       }
       deps.logger.warn({ runnerId, maxPages }, 'strava activity listing stopped at the page limit');
       return all;
