@@ -112,7 +112,8 @@ function applyChanges(initial: Act[], changes: Change[], readsPrivate: boolean, 
       lostIds.add(objectId);
       return;
     }
-    events.push({ objectId, aspectType, updates, eventTime: new Date((clock += 1_000)) });
+    clock += 1_000;
+    events.push({ objectId, aspectType, updates, eventTime: new Date(clock) });
   };
   changes.forEach((c, i) => {
     const own = [...state.values()].filter((a) => a.athlete_id === ATHLETE);
