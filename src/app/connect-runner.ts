@@ -73,6 +73,8 @@ export async function connectRunner(
           scopes,
           disconnectedAt: null,
           stravaRefusal: null,
+          stravaFailures: 0,
+          stravaRetryAt: null,
           backfillStatus: 'pending',
           updatedAt: now,
         },

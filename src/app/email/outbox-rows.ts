@@ -70,6 +70,7 @@ export async function readRecipient(tx: Tx, runnerId: string) {
       unsubscribedAt: runners.unsubscribedAt,
       emailSuppressedAt: runners.emailSuppressedAt,
       alertsEnabled: runners.alertsEnabled,
+      stravaRefusal: runners.stravaRefusal,
     })
     .from(runners)
     .where(eq(runners.id, runnerId));

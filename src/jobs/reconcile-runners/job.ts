@@ -1,4 +1,4 @@
-import { and, isNull, lt, or } from 'drizzle-orm';
+import { and, isNull, lt, lte, or } from 'drizzle-orm';
 import { z } from 'zod';
 import { runners } from '../../db/schema/index.js';
 import { requestAnalysis } from '../analysis-request.js';
@@ -21,7 +21,8 @@ export const reconcileRunnersJob = defineJob({
   schema: z.object({}),
   options: () => ({ attempts: 3, backoff: { type: 'exponential', delay: 30_000 } }),
   async process(_data, { deps }) {
-    const cutoff = new Date(deps.clock.now().getTime() - RECONCILE_AFTER_MS);
+    const now = deps.clock.now();
+    const cutoff = new Date(now.getTime() - RECONCILE_AFTER_MS);
     const stale = await deps.db
       .select({ id: runners.id })
       .from(runners)
@@ -29,6 +30,8 @@ export const reconcileRunnersJob = defineJob({
         and(
           isNull(runners.disconnectedAt),
           or(isNull(runners.lastAnalyzedAt), lt(runners.lastAnalyzedAt, cutoff)),
+          // Backing off from Strava failures: the retry is already scheduled.
+          or(isNull(runners.stravaRetryAt), lte(runners.stravaRetryAt, now)),
         ),
       )
       .orderBy(runners.lastAnalyzedAt)
