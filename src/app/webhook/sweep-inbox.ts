@@ -30,7 +30,7 @@ export async function sweepInbox(deps: AppDeps, { staleAfterMs, limit }: SweepOp
   }
 
   const due = await deps.db
-    .select({ id: runners.id })
+    .select({ id: runners.id, lastAnalyzedAt: runners.lastAnalyzedAt })
     .from(runners)
     // A disconnected runner's analysis is skipped without clearing the mark: re-adding it would loop forever.
     // A runner backing off from Strava failures comes back once the backoff ends (docs/strava-quota.md).
@@ -45,8 +45,10 @@ export async function sweepInbox(deps: AppDeps, { staleAfterMs, limit }: SweepOp
     .orderBy(asc(runners.analysisDueAt))
     .limit(limit);
   let analysesAdded = 0;
-  for (const { id } of due) {
-    if (await enqueueAnalysis(deps, id, 'sweep')) analysesAdded++;
+  for (const { id, lastAnalyzedAt } of due) {
+    // A backfill whose job was lost is still a runner waiting for their first read.
+    const priority = lastAnalyzedAt === null ? 'interactive' : 'background';
+    if (await enqueueAnalysis(deps, id, 'sweep', priority)) analysesAdded++;
   }
   if (eventsAdded > 0 || due.length > 0) {
     deps.logger.info(

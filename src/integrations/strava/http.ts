@@ -3,7 +3,7 @@ import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import type { Metrics } from '../../shared/metrics.js';
 import { parseJsonLosslessly } from './activity.js';
-import { outcomeOf, purposeOf } from './call-purpose.js';
+import { outcomeOf, priorityOf, purposeOf } from './call-purpose.js';
 import {
   StravaForbiddenError,
   StravaInvalidResponseError,
@@ -79,7 +79,7 @@ export function createStravaHttp(options: StravaHttpOptions): StravaHttp {
   });
 
   async function attempt(request: StravaRequest<unknown>): Promise<AxiosResponse> {
-    await governor.acquire(request.governed);
+    await governor.acquire(request.governed, priorityOf());
     return instance.request({
       method: request.method,
       baseURL: request.base === 'api' ? options.apiUrl : options.oauthUrl,
