@@ -3,6 +3,7 @@ import type { AppDeps } from '../../app/deps.js';
 import type { DbOrTx } from '../../db/client.js';
 import type { Run, Shoe, StravaId } from '../../domain/types.js';
 import { type StravaActivity, toRun, ZStravaActivity, ZSummaryGear } from './activity.js';
+import { createCallLedger } from './call-ledger.js';
 import {
   StravaAuthError,
   StravaForbiddenError,
@@ -125,6 +126,7 @@ export function createStravaClient(deps: StravaClientDeps, options: StravaClient
     oauthUrl: config.strava.oauthUrl,
     governor,
     metrics: deps.metrics,
+    ledger: createCallLedger({ redis: deps.redis, prefix: config.queuePrefix, clock: deps.clock }),
     timeoutMs: options.timeoutMs,
     retryBaseMs: options.retryBaseMs,
     maxRetries: options.maxRetries,
