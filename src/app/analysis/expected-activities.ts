@@ -6,9 +6,9 @@ import { expectedInWindow } from '../../integrations/strava/last-page.js';
 /**
  * The cached runs and the inbox are complete since the last read only while
  * that read is recent: both are purged after days (STRAVA_CACHE_DAYS, the inbox
- * retention); reconciliation re-reads every runner within 12 hours anyway.
+ * retention); reconciliation re-reads every runner within a day anyway.
  */
-export const KNOWN_STATE_MAX_AGE_MS = 24 * 3_600_000;
+export const KNOWN_STATE_MAX_AGE_MS = 48 * 3_600_000;
 /**
  * Events recorded a little before the last read started count too: a fresh
  * upload may not be listed at once. More events only make the rule stricter.

@@ -6,8 +6,12 @@ import { pagingRuleFor } from '../../integrations/strava/last-page.js';
 import type { AppDeps } from '../deps.js';
 import { loadExpectedActivities } from './expected-activities.js';
 
-/** Shoes are re-read from Strava at most this often, unless a run wears one we have not cached. */
-export const SHOE_REFRESH_MS = 6 * 3_600_000;
+/**
+ * Shoes are re-read from Strava at most this often, unless a run wears one we have not cached:
+ * a shoe's mileage may show up to a day late (information only), and a runner costs at most one
+ * shoe read a day (docs/strava-quota.md#what-a-runner-costs-per-day).
+ */
+export const SHOE_REFRESH_MS = 24 * 3_600_000;
 
 export type FetchedWindow = { runs: Run[]; shoes: Shoe[] | null };
 

@@ -4,16 +4,20 @@ import { runners } from '../../db/schema/index.js';
 import { requestAnalysis } from '../analysis-request.js';
 import { defineJob } from '../definition.js';
 
-/** A runner not analysed for this long gets a fresh read of their window. */
-export const RECONCILE_AFTER_MS = 12 * 3_600_000;
+/**
+ * A runner not analysed for this long gets a fresh read of their window. A day: a run whose
+ * event was lost (rare: Strava retries) is found within a day, and a runner who runs daily
+ * costs no reconciliation read at all (docs/strava-quota.md#what-a-runner-costs-per-day).
+ */
+export const RECONCILE_AFTER_MS = 24 * 3_600_000;
 /** Per run (hourly): bounds the Strava calls reconciliation can spend in one go. */
 const BATCH = 50;
 
 /**
  * Reconciliation (reliability.md A.9): Strava gives up on an event after three
  * attempts, so a run can arrive without any webhook. Each analysis reads the
- * whole window, so re-analysing runners not read for 12 hours catches what a
- * lost event missed, at about two list calls per runner per day.
+ * whole window, so re-analysing runners not read for a day catches what a
+ * lost event missed, at most one list call per runner per day.
  */
 export const reconcileRunnersJob = defineJob({
   queue: 'maintenance',
