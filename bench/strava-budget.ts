@@ -1,23 +1,31 @@
 /**
- * Strava budget (issue 9): Strava API calls per processed activity, counted
- * from the simulator's request log (every `/api/v3` and `/oauth` call it
- * answered).
+ * Strava budget (issues 9 and 14): Strava calls per processed activity and per
+ * runner-day, counted from the simulator's request log (every `/api/v3` and
+ * `/oauth` call it answered).
  *
- *   npx tsx bench/strava-budget.ts [runners=10] [runsEach=5] [spacingS=5] [burstRunners=5] [burstEvents=20]
+ *   npx tsx bench/strava-budget.ts [runners=20] [spacingS=5] [burstRunners=5] [burstEvents=20] [seed=14]
  *
  * RampGuard runs as the compiled build (or source with --tsx: bench/lib/stack.ts) ROLE=web and ROLE=worker
- * against the simulator, which posts each webhook like Strava.
- * - connect: what connecting a runner costs (code exchange + first analysis);
- * - steady state: each runner uploads `runsEach` runs, one every `spacingS`
- *   seconds (beyond the 3 s analysis debounce, so none coalesce: the
- *   one-run-per-runner-per-hour case, compressed), runners interleaved;
- * - bursts: `burstEvents` new runs for one runner uploaded at once (one bulk
- *   upload, the simulator posts every webhook), for `burstRunners` runners;
- *   the debounce coalesces them.
- * Runners served a day follow from the measured calls per analysis and the
- * default limits (API.md §3: overall 2,000/day, read 1,000/day; the governor
- * keeps 5% in reserve). Targets: ≤ 1.0 call per activity steady, ≤ 0.5 in bursts.
+ * against the simulator, which posts each webhook like Strava. Phases, all in one run:
+ * - connect: what connecting a runner costs (code exchange + the backfill of 12 weeks: 40 runs
+ *   over 80 days and one shoe);
+ * - a day's events: each runner uploads one or two runs; some rename a run (title-only: no
+ *   analysis), some change a run's type, some delete an old run (seeded random mix), each action
+ *   `spacingS` apart (beyond the 3 s debounce, so none coalesce), runners interleaved;
+ * - the rest of the day: one reconciliation read and one shoe refresh per runner (the most either
+ *   costs a day, docs/strava-quota.md#what-a-runner-costs-per-day), measured by ageing the last
+ *   read and the shoe cache by 25 hours and running the reconciliation job;
+ * - bursts: `burstEvents` new runs for one runner uploaded at once (one bulk upload, the simulator
+ *   posts every webhook), for `burstRunners` runners; the debounce coalesces them.
+ * Runners served a day = what background work may spend a day (the daily read limit less the
+ * governor's 5% reserve and the 5% kept for connects) / calls per runner-day (the day's events
+ * plus the rest of the day). Targets: ≤ 1.00 call per processed activity for the day's events,
+ * ≤ 0.5 in bursts, connect ≤ 2 API calls.
  */
+import { inArray, sql } from 'drizzle-orm';
+import { runners, shoes } from '../src/db/schema/index.js';
+import { enqueue } from '../src/jobs/definition.js';
+import { reconcileRunnersJob } from '../src/jobs/reconcile-runners/job.js';
 import { DEFAULT_RATE_LIMITS } from '../src/sim/index.js';
 import type { RequestRecord } from '../src/sim/state.js';
 import { appendResults, describeMachine, heading, machineLine, sleep, table } from './lib/machine.js';
@@ -30,19 +38,35 @@ import {
   waitForQuiet,
 } from './lib/stack.js';
 
-const RUNNERS = Number(positionalArgs()[0] ?? 10);
-const RUNS_EACH = Number(positionalArgs()[1] ?? 5);
-const SPACING_S = Number(positionalArgs()[2] ?? 5);
-const BURST_RUNNERS = Number(positionalArgs()[3] ?? 5);
-const BURST_EVENTS = Number(positionalArgs()[4] ?? 20);
-const COMMAND = `npx tsx bench/strava-budget.ts ${RUNNERS} ${RUNS_EACH} ${SPACING_S} ${BURST_RUNNERS} ${BURST_EVENTS}`;
-/** rate-governor.ts keeps this fraction of every limit in reserve. */
-const RESERVE = 0.05;
+const RUNNERS = Number(positionalArgs()[0] ?? 20);
+const SPACING_S = Number(positionalArgs()[1] ?? 5);
+const BURST_RUNNERS = Number(positionalArgs()[2] ?? 5);
+const BURST_EVENTS = Number(positionalArgs()[3] ?? 20);
+const SEED = Number(positionalArgs()[4] ?? 14);
+const COMMAND = `npx tsx bench/strava-budget.ts ${RUNNERS} ${SPACING_S} ${BURST_RUNNERS} ${BURST_EVENTS} ${SEED}`;
 const MIN_MS = 60_000;
+const HOUR_MS = 3_600_000;
 /** A raised daily read limit (the issue's comparison point), same per-runner cost. */
 const RAISED_READ_DAILY = 10_000;
 
-type Counted = { total: number; analyses: number; byEndpoint: Map<string, number> };
+/** What background work may spend of a daily limit, as the governor counts it (rate-governor.ts). */
+function usableDaily(limit: number): number {
+  return limit - Math.ceil(limit * 0.05) - Math.ceil(limit * 0.05);
+}
+
+/** mulberry32: the day's mix is random but the same on every run with the same seed. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+type Counted = { total: number; api: number; analyses: number; byEndpoint: Map<string, number> };
 
 function endpointOf(r: RequestRecord): string {
   const path = r.path
@@ -55,16 +79,20 @@ function endpointOf(r: RequestRecord): string {
 function count(records: readonly RequestRecord[]): Counted {
   const byEndpoint = new Map<string, number>();
   let analyses = 0;
+  let api = 0;
   for (const r of records) {
     // Push-subscription calls are the app's own set-up, and POST /oauth/authorize is the
     // runner's browser on the consent page: neither is a call RampGuard makes per runner.
     if (r.path.includes('push_subscriptions') || r.path.startsWith('/oauth/authorize')) continue;
     const key = endpointOf(r);
     byEndpoint.set(key, (byEndpoint.get(key) ?? 0) + 1);
+    if (r.path.startsWith('/api/v3/')) api++;
     if (key === 'GET /athlete/activities' && (r.query.page ?? '1') === '1') analyses++;
   }
-  return { total: [...byEndpoint.values()].reduce((a, b) => a + b, 0), analyses, byEndpoint };
+  return { total: [...byEndpoint.values()].reduce((a, b) => a + b, 0), api, analyses, byEndpoint };
 }
+
+type Action = { runner: BenchRunner; kind: 'run' | 'rename' | 'retype' | 'delete' };
 
 const machine = describeMachine();
 const stack = await startStack();
@@ -74,7 +102,8 @@ try {
   await stack.startRole('worker');
   await stack.subscribe();
   const requests = () => ctx.sim.simulator.state.requests;
-  let day = 0;
+  const random = seeded(SEED);
+  let minute = 0;
   /** Each new run starts a little later than the last, all within the past few hours. */
   const newRun = (r: BenchRunner, distance = 8_000) => ({
     athleteId: r.athleteId,
@@ -82,7 +111,7 @@ try {
     sport_type: 'Run',
     distance,
     moving_time: Math.round(distance * 0.33),
-    start_date: new Date(Date.now() - 6 * 3_600_000 + day++ * MIN_MS).toISOString(),
+    start_date: new Date(Date.now() - 6 * HOUR_MS + minute++ * MIN_MS).toISOString(),
     gear_id: r.shoeId,
   });
 
@@ -90,31 +119,83 @@ try {
   await ctx.simControl.clearRequests();
   const all = await connectRunners(stack, RUNNERS + BURST_RUNNERS, {
     prefix: 'Budget',
-    history: { runs: 28, everyDays: 2, lastDaysAgo: 4 },
+    history: { runs: 40, everyDays: 2, lastDaysAgo: 2 },
   });
   const connect = count(requests());
-  const steadyRunners = all.slice(0, RUNNERS);
+  const dayRunners = all.slice(0, RUNNERS);
   const burstRunners = all.slice(RUNNERS);
 
-  console.error(`steady: ${RUNNERS} runners × ${RUNS_EACH} runs, ${SPACING_S} s apart…`);
+  // A day's events: one or two runs each; some renames, type changes and deletes.
+  const perRunner: Action[][] = dayRunners.map((runner) => {
+    const actions: Action[] = [{ runner, kind: 'run' }];
+    if (random() < 0.5) actions.push({ runner, kind: 'run' });
+    if (random() < 0.3) actions.push({ runner, kind: 'rename' });
+    if (random() < 0.15) actions.push({ runner, kind: 'retype' });
+    if (random() < 0.15) actions.push({ runner, kind: 'delete' });
+    return actions;
+  });
+  const tally = (kind: Action['kind']) => perRunner.flat().filter((a) => a.kind === kind).length;
+  const mix = {
+    run: tally('run'),
+    rename: tally('rename'),
+    retype: tally('retype'),
+    delete: tally('delete'),
+  };
+  const uploaded = new Map<string, string[]>();
+  const history = new Map<string, string[]>();
+  for (const r of dayRunners) {
+    const listed = await ctx.simControl.listActivities(r.athleteId);
+    history.set(
+      r.athleteId,
+      listed.map((a) => a.id),
+    );
+  }
+  console.error(`a day's events: ${JSON.stringify(mix)} for ${RUNNERS} runners, ${SPACING_S} s apart…`);
   await ctx.simControl.clearRequests();
-  const steadyStart = Date.now();
+  const dayStart = Date.now();
   await Promise.all(
-    steadyRunners.flatMap((r, i) =>
-      Array.from({ length: RUNS_EACH }, async (_, j) => {
-        await sleep(steadyStart + j * SPACING_S * 1_000 + (i * SPACING_S * 1_000) / RUNNERS - Date.now());
-        await ctx.simControl.createActivity({ ...newRun(r), notify: true });
+    perRunner.flatMap((actions, i) =>
+      actions.map(async ({ runner, kind }, j) => {
+        await sleep(dayStart + j * SPACING_S * 1_000 + (i * SPACING_S * 1_000) / RUNNERS - Date.now());
+        const mine = uploaded.get(runner.athleteId) ?? [];
+        if (kind === 'run') {
+          const created = await ctx.simControl.createActivity({ ...newRun(runner), notify: true });
+          uploaded.set(runner.athleteId, [...mine, created.activity.id]);
+        } else if (kind === 'rename') {
+          await ctx.simControl.updateActivity(mine[0]!, { name: 'Morning run by the river', notify: true });
+        } else if (kind === 'retype') {
+          await ctx.simControl.updateActivity(mine[0]!, { sport_type: 'TrailRun', notify: true });
+        } else {
+          await ctx.simControl.deleteActivity(history.get(runner.athleteId)![0]!, { notify: true });
+        }
       }),
     ),
   );
   await waitForQuiet(stack, 120_000);
-  const steady = count(requests());
+  const day = count(requests());
+
+  // The rest of the day: 25 hours on, every runner's shoes are stale and their last read a day old.
+  console.error('the rest of the day: reconciliation and shoe refresh…');
+  await ctx.simControl.clearRequests();
+  const dayIds = dayRunners.map((r) => r.runnerId);
+  await ctx.deps.db
+    .update(runners)
+    .set({ lastAnalyzedAt: sql`${runners.lastAnalyzedAt} - interval '25 hours'` })
+    .where(inArray(runners.id, dayIds));
+  await ctx.deps.db
+    .update(shoes)
+    .set({ fetchedAt: sql`${shoes.fetchedAt} - interval '25 hours'` })
+    .where(inArray(shoes.runnerId, dayIds));
+  await enqueue(ctx.deps.queues, reconcileRunnersJob, {});
+  await sleep(2_000);
+  await waitForQuiet(stack, 120_000);
+  const rest = count(requests());
 
   console.error(`bursts: ${BURST_RUNNERS} runners × ${BURST_EVENTS} runs within 1 s…`);
   await ctx.simControl.clearRequests();
   const burstStart = Date.now();
-  // One bulk upload per runner with notify: the simulator posts its 20 webhooks at once, so the
-  // burst stays within a second however busy the machine is (scheduling 20 single uploads did not).
+  // One bulk upload per runner with notify: the simulator posts its webhooks at once, so the
+  // burst stays within a second however busy the machine is.
   await Promise.all(
     burstRunners.map((r) =>
       ctx.simControl.createActivities({
@@ -125,7 +206,6 @@ try {
   );
   await waitForQuiet(stack, 120_000);
   const burst = count(requests());
-  // The span that matters is when the webhooks were posted: per runner, first to last POST.
   const burstAthletes = new Set(burstRunners.map((r) => r.athleteId));
   const postedAt = new Map<string, number[]>();
   for (const e of ctx.sim.simulator.state.events) {
@@ -135,23 +215,40 @@ try {
   }
   const burstSpan = Math.max(...[...postedAt.values()].map((t) => (Math.max(...t) - Math.min(...t)) / 1_000));
 
-  const steadyActivities = RUNNERS * RUNS_EACH;
+  // Processed activities: the events that ask for an analysis (uploads, type changes, deletes);
+  // renames are acknowledged and cost nothing, so they are left out of the denominator.
+  const dayActivities = mix.run + mix.retype + mix.delete;
+  const perActivityDay = day.total / dayActivities;
   const burstActivities = BURST_RUNNERS * BURST_EVENTS;
-  const perActivitySteady = steady.total / steadyActivities;
   const perActivityBurst = burst.total / burstActivities;
-  const perAnalysis = steady.total / Math.max(1, steady.analyses);
-  const connectPerRunner = connect.total / all.length;
-  const overall = DEFAULT_RATE_LIMITS.overallDaily * (1 - RESERVE);
-  const read = DEFAULT_RATE_LIMITS.readDaily * (1 - RESERVE);
+  const connectApi = connect.api / all.length;
+  const perRunnerDay = (day.total + rest.total) / RUNNERS;
+  const perRunnerEvents = day.total / RUNNERS;
+  const perRunnerDaily = perRunnerEvents + (rest.byEndpoint.get('GET /athlete') ?? 0) / RUNNERS;
+  const runnersAt = (limit: number, cost: number) => Math.floor(usableDaily(limit) / cost);
   const endpoints = [
-    ...new Set([...connect.byEndpoint.keys(), ...steady.byEndpoint.keys(), ...burst.byEndpoint.keys()]),
+    ...new Set([
+      ...connect.byEndpoint.keys(),
+      ...day.byEndpoint.keys(),
+      ...rest.byEndpoint.keys(),
+      ...burst.byEndpoint.keys(),
+    ]),
   ].sort();
   const f2 = (x: number) => x.toFixed(2);
+  const row = (name: string, activities: string | number, c: Counted, perActivity: string) => [
+    name,
+    activities,
+    c.analyses,
+    c.total,
+    perActivity,
+    f2(c.total / Math.max(1, c.analyses)),
+    ...endpoints.map((e) => c.byEndpoint.get(e) ?? 0),
+  ];
   const section = [
-    heading('strava-budget', machine),
+    heading('strava-budget (issue 14: a day’s event mix)', machine),
     '',
     `Command: \`${COMMAND}\`. ${machineLine(machine)}`,
-    `Setup: ${LAUNCH} ROLE=web and ROLE=worker, simulator posting the webhooks; runners with 28 runs over eight weeks and one shoe (granted read, activity:read_all, profile:read_all). Counts are every call RampGuard made that the simulator logged (\`/api/v3\` and \`/oauth/token\`; the consent-page form post and the push-subscription set-up are not counted).`,
+    `Setup: ${LAUNCH} ROLE=web and ROLE=worker, simulator posting the webhooks; ${all.length} runners, each with 40 runs over 80 days (12 weeks of window) and one shoe, granted read, activity:read_all, profile:read_all. The day's mix (seed ${SEED}): ${mix.run} uploads, ${mix.rename} renames, ${mix.retype} type changes, ${mix.delete} deletes of an old run, for ${RUNNERS} runners. Counts are every call RampGuard made that the simulator logged (\`/api/v3\` and \`/oauth/token\`; the consent-page form post and the push-subscription set-up are not counted).`,
     '',
     table(
       [
@@ -164,41 +261,21 @@ try {
         ...endpoints,
       ],
       [
-        [
-          'connect (exchange + first analysis)',
-          `${all.length} runners`,
-          connect.analyses,
-          connect.total,
-          '–',
-          f2(connect.total / Math.max(1, connect.analyses)),
-          ...endpoints.map((e) => connect.byEndpoint.get(e) ?? 0),
-        ],
-        [
-          `steady (${RUNS_EACH} runs/runner, ${SPACING_S} s apart)`,
-          steadyActivities,
-          steady.analyses,
-          steady.total,
-          `**${f2(perActivitySteady)}**`,
-          f2(perAnalysis),
-          ...endpoints.map((e) => steady.byEndpoint.get(e) ?? 0),
-        ],
-        [
+        row('connect (code exchange + backfill)', `${all.length} runners`, connect, '–'),
+        row(`a day's events (${SPACING_S} s apart)`, dayActivities, day, `**${f2(perActivityDay)}**`),
+        row('rest of the day (reconciliation + shoe refresh, 25 h on)', `${RUNNERS} runners`, rest, '–'),
+        row(
           `bursts (${BURST_EVENTS} runs/runner, webhooks within ${f2(burstSpan)} s)`,
           burstActivities,
-          burst.analyses,
-          burst.total,
+          burst,
           `**${f2(perActivityBurst)}**`,
-          f2(burst.total / Math.max(1, burst.analyses)),
-          ...endpoints.map((e) => burst.byEndpoint.get(e) ?? 0),
-        ],
+        ),
       ],
     ),
     '',
-    `List pages per analysis: ${f2((steady.byEndpoint.get('GET /athlete/activities') ?? 0) / Math.max(1, steady.analyses))} (after the backfill, a token with activity:read_all stops at the first short page, docs/strava.md; the connect backfill still reads to the empty page).`,
+    `Targets: a day's events ≤ 1.00 call per processed activity: ${perActivityDay <= 1 ? 'met' : 'missed'} (${f2(perActivityDay)}; renames cost nothing and are not counted as processed); bursts ≤ 0.5: ${perActivityBurst <= 0.5 ? 'met' : 'missed'} (${f2(perActivityBurst)}); connect ≤ 2 API calls: ${connectApi <= 2 ? 'met' : 'missed'} (${f2(connectApi)} API calls per runner, plus the code exchange at \`/oauth/token\`).`,
     '',
-    `Targets: steady ≤ 1.0 call/activity: ${perActivitySteady <= 1 ? 'met' : 'missed'} (${f2(perActivitySteady)}); bursts ≤ 0.5: ${perActivityBurst <= 0.5 ? 'met' : 'missed'} (${f2(perActivityBurst)}).`,
-    '',
-    `Runners served per day (one new activity per runner per day, each its own analysis at ${f2(perAnalysis)} calls; 5% reserve kept by the governor): overall limit ${DEFAULT_RATE_LIMITS.overallDaily}/day → ${Math.floor(overall / perAnalysis)} runners; read limit ${DEFAULT_RATE_LIMITS.readDaily}/day (every RampGuard call is a read) → **${Math.floor(read / perAnalysis)} runners**; a raised read limit of ${RAISED_READ_DAILY}/day → **${Math.floor((RAISED_READ_DAILY * (1 - RESERVE)) / perAnalysis)} runners**. Connecting costs ${f2(connectPerRunner)} calls per runner once. The 15-minute read limit (${DEFAULT_RATE_LIMITS.readFifteenMin}) allows ${Math.floor((DEFAULT_RATE_LIMITS.readFifteenMin * (1 - RESERVE)) / perAnalysis)} analyses per quarter hour; the governor defers the rest to the next window.`,
+    `Runners served per day. A runner-day costs ${f2(perRunnerEvents)} calls for its events plus ${f2(rest.total / RUNNERS)} for the rest of the day (at most one reconciliation read and one shoe refresh; a runner who runs daily is never reconciled, so this is an upper bound) = **${f2(perRunnerDay)} calls**. Background work may spend the daily read limit less 5% reserve and 5% kept for connects: default ${DEFAULT_RATE_LIMITS.readDaily}/day → ${usableDaily(DEFAULT_RATE_LIMITS.readDaily)} → **${runnersAt(DEFAULT_RATE_LIMITS.readDaily, perRunnerDay)} runners**; raised ${RAISED_READ_DAILY}/day → ${usableDaily(RAISED_READ_DAILY)} → **${runnersAt(RAISED_READ_DAILY, perRunnerDay)} runners**. Runners who run every day are never reconciled and pay only the shoe refresh on top of their events (${f2(perRunnerDaily)} calls): ${runnersAt(DEFAULT_RATE_LIMITS.readDaily, perRunnerDaily)} and ${runnersAt(RAISED_READ_DAILY, perRunnerDaily)}. The overall limit (${DEFAULT_RATE_LIMITS.overallDaily}/day by default) is twice the read limit and every call is a read, so reads bind. Connecting costs ${f2(connect.total / all.length)} calls per runner once, from the share kept for connects. The 15-minute read limit (${DEFAULT_RATE_LIMITS.readFifteenMin}) lets background work spend 75 calls per quarter hour; the rest waits for the next window.`,
   ].join('\n');
   console.log(`\n${section}\n`);
   appendResults(section);

@@ -73,6 +73,8 @@ export async function connectRunner(
           scopes,
           disconnectedAt: null,
           stravaRefusal: null,
+          stravaFailures: 0,
+          stravaRetryAt: null,
           backfillStatus: 'pending',
           updatedAt: now,
         },
@@ -91,7 +93,7 @@ export async function connectRunner(
     return { runnerId, created: Boolean(row!.created), emailVerified: row!.emailVerifiedAt !== null };
   });
   // After commit: Redis never holds a transaction open. A failed add is left to the sweeper (due mark committed).
-  if (readsActivities) await enqueueAnalysis(deps, connected.runnerId, 'connect');
+  if (readsActivities) await enqueueAnalysis(deps, connected.runnerId, 'connect', 'interactive');
   deps.logger.info(
     { runnerId: connected.runnerId, created: connected.created, readsActivities },
     readsActivities ? 'runner connected' : 'runner connected without activity access: parked',

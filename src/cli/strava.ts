@@ -2,11 +2,14 @@
  * `npm run strava -- subscription create|show|delete`: manages the app's one
  * Strava webhook subscription (SPEC §4) against the configured Strava, or the
  * simulator in sandbox mode (then RampGuard must be running at PUBLIC_URL).
+ * `npm run strava -- quota`: what the Strava budget is spent on and how many
+ * runners it serves (docs/strava-quota.md#accounting); it makes no Strava call.
  * Errors end with one clear line on stderr and exit code 1: no stack traces,
  * and never a secret (client secret, verify token) in the output.
  */
 import { once } from 'node:events';
 import type { Redis } from 'ioredis';
+import { formatQuotaReport, readQuotaReport } from '../app/strava-access/quota-report.js';
 import {
   createStravaSubscription,
   deleteStravaSubscription,
@@ -24,21 +27,22 @@ import { AppError } from '../shared/errors.js';
 import { createLogger } from '../shared/logger.js';
 import { createMetrics } from '../shared/metrics.js';
 
-const USAGE = 'usage: npm run strava -- subscription create|show|delete';
+const USAGE = 'usage: npm run strava -- subscription create|show|delete | quota';
 const ACTIONS = ['create', 'show', 'delete'] as const;
-type Action = (typeof ACTIONS)[number];
+type Action = (typeof ACTIONS)[number] | 'quota';
 
 class UsageError extends Error {}
 
 function readAction(argv: string[]): Action {
   const [group, action, ...rest] = argv;
-  if (group !== 'subscription' || rest.length > 0 || !ACTIONS.includes(action as Action)) {
+  if (group === 'quota' && action === undefined) return 'quota';
+  if (group !== 'subscription' || rest.length > 0 || !ACTIONS.includes(action as (typeof ACTIONS)[number])) {
     throw new UsageError(USAGE);
   }
   return action as Action;
 }
 
-type CliDeps = SubscriptionDeps & { close(): Promise<void> };
+type CliDeps = SubscriptionDeps & { redis: Redis; close(): Promise<void> };
 
 /** The minimum a subscription command needs: config, database, Redis (rate governor), the client. */
 async function openCliDeps(): Promise<CliDeps> {
@@ -58,6 +62,7 @@ async function openCliDeps(): Promise<CliDeps> {
     config,
     db: database.db,
     clock: systemClock,
+    redis,
     strava: createStravaClient(deps),
     async close() {
       redis.disconnect();
@@ -74,6 +79,10 @@ async function waitForRedis(redis: Redis): Promise<void> {
 }
 
 async function run(action: Action, deps: CliDeps): Promise<void> {
+  if (action === 'quota') {
+    console.log(formatQuotaReport(await readQuotaReport(deps)));
+    return;
+  }
   if (action === 'create') {
     const created = await createStravaSubscription(deps);
     console.log(

@@ -17,6 +17,13 @@ export const ANALYSIS_QUEUE = 'analysis' as const;
 export const ZAnalyzeRunnerPayload = z.object({ runnerId: z.uuid() });
 export type AnalyzeRunnerPayload = z.infer<typeof ZAnalyzeRunnerPayload>;
 
+/**
+ * Connect backfills are interactive: BullMQ takes jobs without a priority before any prioritized
+ * one, so re-analyses carry one (docs/strava-quota.md#interactive-work-first).
+ */
+export type AnalysisPriority = 'interactive' | 'background';
+const BACKGROUND_PRIORITY = 10;
+
 /** A burst of events within this window becomes one analysis. */
 export const ANALYSIS_DEBOUNCE_MS = 3_000;
 export const ANALYSIS_ATTEMPTS = 5;
@@ -28,8 +35,12 @@ const ENQUEUE_DEADLINE_MS = 300;
  * waiting are dropped, an add while one runs is kept as the single follow-up
  * (BullMQ `keepLastIfActive`), so two analyses of a runner never overlap.
  */
-export function analyzeRunnerJobOptions({ runnerId }: AnalyzeRunnerPayload): JobsOptions {
+export function analyzeRunnerJobOptions(
+  { runnerId }: AnalyzeRunnerPayload,
+  priority: AnalysisPriority = 'background',
+): JobsOptions {
   return {
+    ...(priority === 'background' ? { priority: BACKGROUND_PRIORITY } : {}),
     delay: ANALYSIS_DEBOUNCE_MS,
     deduplication: { id: `analyze-${runnerId}`, keepLastIfActive: true },
     attempts: ANALYSIS_ATTEMPTS,
@@ -53,11 +64,20 @@ export async function markAnalysisDue(db: DbOrTx, runnerId: string, now: Date): 
  * left to the sweeper (the due mark is already committed). Returns whether
  * the add reached Redis.
  */
-export async function enqueueAnalysis(deps: AppDeps, runnerId: string, reason: string): Promise<boolean> {
+export async function enqueueAnalysis(
+  deps: AppDeps,
+  runnerId: string,
+  reason: string,
+  priority: AnalysisPriority = 'background',
+): Promise<boolean> {
   const payload = ZAnalyzeRunnerPayload.parse({ runnerId });
   try {
     await withDeadline(
-      deps.queues[ANALYSIS_QUEUE].add(ANALYZE_RUNNER_JOB, payload, analyzeRunnerJobOptions(payload)),
+      deps.queues[ANALYSIS_QUEUE].add(
+        ANALYZE_RUNNER_JOB,
+        payload,
+        analyzeRunnerJobOptions(payload, priority),
+      ),
       ENQUEUE_DEADLINE_MS,
       'analysis enqueue',
     );

@@ -13,6 +13,12 @@ export type JobContext = {
   attemptsMade: number;
   /** Lets a processor defer the whole queue (Strava 429), see the analysis job. */
   rateLimitQueue(ms: number): Promise<void>;
+  /**
+   * Moves this job back to delayed until `untilMs` without using an attempt, while the rest of
+   * the queue goes on (background work held back for interactive work). Always throws (BullMQ's
+   * DelayedError); absent outside a worker.
+   */
+  delayJob?(untilMs: number): Promise<never>;
 };
 
 /**

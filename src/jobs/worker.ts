@@ -1,4 +1,4 @@
-import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { AppDeps } from '../app/deps.js';
 import { isRetryable } from '../shared/errors.js';
@@ -41,7 +41,7 @@ function createWorker(
   const { logger, metrics } = deps;
   const worker: Worker = new Worker(
     queue,
-    async (job: Job): Promise<JobOutcome> => {
+    async (job: Job, token?: string): Promise<JobOutcome> => {
       const definition = jobs.get(job.name);
       if (!definition) throw new UnrecoverableError(`no processor for job ${job.name}`);
       const parsed = definition.schema.safeParse(job.data);
@@ -54,9 +54,14 @@ function createWorker(
           rateLimitQueue: async (ms) => {
             await worker.rateLimit(ms);
           },
+          delayJob: async (untilMs) => {
+            await job.moveToDelayed(untilMs, token);
+            throw new DelayedError();
+          },
         });
       } catch (err) {
         if (err instanceof Error && err.name === 'RateLimitError') throw err;
+        if (err instanceof DelayedError) throw err;
         // Permanent failures are not retried (reliability.md B.17).
         if (!isRetryable(err)) throw new UnrecoverableError(err instanceof Error ? err.message : String(err));
         throw err;

@@ -7,7 +7,7 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 export type Metrics = ReturnType<typeof createMetrics>;
 
 /** Gauges whose value is read from shared state (Redis, Postgres) when /metrics is scraped. */
-type ScrapeSampled = 'queueDepth' | 'parkedRunners';
+type ScrapeSampled = 'queueDepth' | 'parkedRunners' | 'stravaRate';
 
 export function createMetrics() {
   const registry = new Registry();
@@ -67,6 +67,28 @@ export function createMetrics() {
       aggregator: 'max',
       async collect() {
         await samplers.parkedRunners?.();
+      },
+    }),
+    stravaRateUsage: new Gauge({
+      name: 'rampguard_strava_rate_usage',
+      help: 'Strava calls counted by the rate governor in the current window (family read|overall, window 15min|daily), sampled at scrape time',
+      labelNames: ['family', 'window'] as const,
+      registers: [registry],
+      // Every process reads the same Redis keys: across a cluster the value is the largest, not a sum.
+      aggregator: 'max',
+      async collect() {
+        await samplers.stravaRate?.();
+      },
+    }),
+    stravaRateLimit: new Gauge({
+      name: 'rampguard_strava_rate_limit',
+      help: 'Strava rate limit per family and window as last reported by Strava (absent until a call reported it)',
+      labelNames: ['family', 'window'] as const,
+      registers: [registry],
+      aggregator: 'max',
+      // Gauges are collected concurrently: each samples for itself (one small Redis read).
+      async collect() {
+        await samplers.stravaRate?.();
       },
     }),
     stravaRefusals: new Counter({

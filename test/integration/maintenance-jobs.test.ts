@@ -41,10 +41,12 @@ describe('maintenance jobs', () => {
     await ctx?.close();
   });
 
-  it('reconciliation re-reads runners not analysed for 12 hours, catching a run whose event was lost', async () => {
+  it('reconciliation re-reads runners not analysed for a day, catching a run whose event was lost', async () => {
     await ctx.simControl.createActivity({ athleteId, distance: 5_000, moving_time: 1_800, notify: false });
     expect(await run(reconcileRunnersJob, ctx.deps, {})).toMatchObject({ detail: '0 runners re-read' });
-    clock.offsetMs = 13 * HOUR;
+    clock.offsetMs = 23 * HOUR;
+    expect(await run(reconcileRunnersJob, ctx.deps, {})).toMatchObject({ detail: '0 runners re-read' });
+    clock.offsetMs = 25 * HOUR;
     expect(await run(reconcileRunnersJob, ctx.deps, {})).toMatchObject({ detail: '1 runners re-read' });
     const [runner] = await ctx.deps.db.select().from(runners).where(eq(runners.id, runnerId));
     expect(runner?.analysisDueAt).not.toBeNull();
@@ -54,10 +56,10 @@ describe('maintenance jobs', () => {
   });
 
   it('the cache purge deletes runs and shoes fetched more than STRAVA_CACHE_DAYS ago, keeping plans', async () => {
-    clock.offsetMs = 13 * HOUR + 6 * DAY;
+    clock.offsetMs = 25 * HOUR + 6 * DAY;
     await run(purgeStravaCacheJob, ctx.deps, {});
     expect(await ctx.deps.db.select().from(runs).where(eq(runs.runnerId, runnerId))).toHaveLength(11);
-    clock.offsetMs = 13 * HOUR + 8 * DAY;
+    clock.offsetMs = 25 * HOUR + 8 * DAY;
     expect(await run(purgeStravaCacheJob, ctx.deps, {})).toMatchObject({ detail: '11 runs, 0 shoes' });
     expect(await ctx.deps.db.select().from(runs).where(eq(runs.runnerId, runnerId))).toHaveLength(0);
     expect(

@@ -117,21 +117,6 @@ describe('Strava refusals park the runner', () => {
     await ctx.simControl.removeFault(fault.id);
   });
 
-  it('transient failures retry, and park only on the last attempt', async () => {
-    const { runnerId } = await connectRunner(ctx);
-    const fault = await ctx.simControl.addFault({
-      path: '/api/v3/athlete/activities',
-      errorRate: 1,
-      errorStatus: 503,
-    });
-    await expect(runAnalysisJob(runnerId, 0)).rejects.toThrow(/unavailable/);
-    expect((await runnerRow(runnerId))?.stravaRefusal).toBeNull();
-    const last = await runAnalysisJob(runnerId, 4);
-    expect(last).toMatchObject({ outcome: 'skipped', detail: 'runner parked: strava_failing' });
-    await ctx.simControl.removeFault(fault.id);
-    await expectNoFurtherCalls(runnerId);
-  });
-
   it('connecting without activity access parks at once, queues nothing; reconnecting un-parks', async () => {
     const consent = async (scopes: string[], athleteId?: string) => {
       const c = await ctx.simControl.authorize({

@@ -105,7 +105,7 @@ describe('Strava subscription management', () => {
     ).catch((e: { code: number; stdout: string; stderr: string }) => e);
     expect(bad).toMatchObject({ code: 1 });
     expect((bad as { stderr: string }).stderr.trim()).toBe(
-      'usage: npm run strava -- subscription create|show|delete',
+      'usage: npm run strava -- subscription create|show|delete | quota',
     );
   }, 60_000);
 

@@ -44,7 +44,7 @@ export async function analyzeRunner(
   const readStartedAt = clock.now();
   const windowStart = new Date(readStartedAt.getTime() - config.windowDays * DAY_MS);
   const cachedShoes = await loadShoes(db, runnerId);
-  const fetched = await fetchWindow(deps.strava, runner, windowStart, cachedShoes, readStartedAt, onProgress);
+  const fetched = await fetchWindow(deps, runner, windowStart, cachedShoes, readStartedAt, onProgress);
 
   return db.transaction(async (tx) => {
     await lockRunnerState(tx, runnerId);

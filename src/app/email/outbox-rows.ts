@@ -72,6 +72,7 @@ export async function readRecipient(tx: Tx, runnerId: string) {
       emailSuppressedAt: runners.emailSuppressedAt,
       alertsEnabled: runners.alertsEnabled,
       linkVersion: runners.linkVersion,
+      stravaRefusal: runners.stravaRefusal,
     })
     .from(runners)
     .where(eq(runners.id, runnerId));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { STRAVA_REFUSALS } from '../../db/schema/runners.js';
 import type { PlanJson } from '../../domain/plan-view.js';
 import { AppError } from '../../shared/errors.js';
 
@@ -55,6 +56,8 @@ export const ZAlertPayload = z.object({
 });
 export const ZTaperPayload = z.object({ plan: ZPlanJson, timeZone: z.string().optional() });
 export const ZShoeMileagePayload = z.object({ shoeName: z.string(), detection: ZEmailDetection });
+/** Why the runner was parked (docs/strava-quota.md): the email says what to do about it. */
+export const ZStravaAccessPayload = z.object({ refusal: z.enum(STRAVA_REFUSALS) });
 /**
  * The hash of the address being verified (the row is cancelled if the runner
  * changed it since), and whether the email may greet by the runner's first
@@ -70,12 +73,14 @@ export type AlertPayload = z.infer<typeof ZAlertPayload>;
 export type TaperPayload = z.infer<typeof ZTaperPayload>;
 export type ShoeMileagePayload = z.infer<typeof ZShoeMileagePayload>;
 export type VerificationPayload = z.infer<typeof ZVerificationPayload>;
+export type StravaAccessPayload = z.infer<typeof ZStravaAccessPayload>;
 
 export type OutboxContent =
   | { template: 'alert'; payload: AlertPayload }
   | { template: 'taper'; payload: TaperPayload }
   | { template: 'shoe_mileage'; payload: ShoeMileagePayload }
-  | { template: 'verification'; payload: VerificationPayload };
+  | { template: 'verification'; payload: VerificationPayload }
+  | { template: 'strava_access'; payload: StravaAccessPayload };
 
 export type OutboxTemplate = OutboxContent['template'];
 
@@ -92,6 +97,7 @@ const SCHEMAS = {
   taper: ZTaperPayload,
   shoe_mileage: ZShoeMileagePayload,
   verification: ZVerificationPayload,
+  strava_access: ZStravaAccessPayload,
 } as const;
 
 export function parseOutboxContent(template: OutboxTemplate, payload: unknown): OutboxContent {

@@ -1,6 +1,7 @@
 import type { Config } from '../../config.js';
 import { renderAlertEmail } from '../../emails/alert.js';
 import { renderShoeMileageEmail } from '../../emails/shoe-mileage.js';
+import { renderStravaAccessEmail } from '../../emails/strava-access.js';
 import { renderTaperEmail } from '../../emails/taper.js';
 import type { RenderedEmail } from '../../emails/types.js';
 import { renderVerificationEmail } from '../../emails/verification.js';
@@ -74,6 +75,12 @@ function render(config: RenderConfig, content: OutboxContent, to: RenderTarget):
         shoeName: content.payload.shoeName,
         detection: content.payload.detection,
         links: { plan, unsubscribe },
+      });
+    case 'strava_access':
+      return renderStravaAccessEmail({
+        firstName: to.firstName,
+        refusal: content.payload.refusal,
+        links: { reconnect: `${config.publicUrl}/auth/strava`, plan, unsubscribe },
       });
     case 'verification':
       return renderVerificationEmail({

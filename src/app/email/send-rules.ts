@@ -7,6 +7,8 @@ export type Recipient = {
   unsubscribedAt: Date | null;
   emailSuppressedAt: Date | null;
   alertsEnabled: boolean;
+  /** Set while the runner is parked; the access email is moot once they reconnected. */
+  stravaRefusal?: string | null;
 };
 
 /** At most one alert email per runner per 24 h; later triggers fold into the next (SPEC §7). */
@@ -30,5 +32,6 @@ export function blockReason(content: OutboxContent, recipient: Recipient | undef
   if (!recipient.emailVerifiedAt) return 'address not verified';
   if (recipient.unsubscribedAt) return 'unsubscribed';
   if (content.template === 'alert' && !recipient.alertsEnabled) return 'alerts disabled';
+  if (content.template === 'strava_access' && !recipient.stravaRefusal) return 'access restored';
   return null;
 }

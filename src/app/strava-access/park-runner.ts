@@ -1,33 +1,48 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { runners, type StravaRefusal } from '../../db/schema/index.js';
 import type { AppDeps } from '../deps.js';
+import { enqueueSendEmails } from '../email/enqueue-send-email.js';
+import { queueParkedEmail } from './parked-email.js';
 
 /**
  * Parks a runner after Strava refused for good (docs/strava-quota.md): from
- * now on no call is made for them until they reconnect. One statement:
+ * now on no call is made for them until they reconnect. One transaction:
  * `disconnected_at` stops every caller (the token store refuses to hand out a
  * token, the sweeper and reconciliation skip the runner), the due mark is
  * cleared so nothing loops, the reason is kept for the plan page and the
- * metrics, and an unfinished history read shows as failed rather than
- * "pending" forever. The first reason recorded wins: a later, vaguer failure
- * (the token store saying "not connected") never hides why it started.
+ * metrics, an unfinished history read shows as failed rather than "pending"
+ * forever, and a verified runner gets one email saying what to do (unless
+ * `notify: false`: nothing was asked of Strava, e.g. no tokens are stored). The first
+ * reason recorded wins: a later, vaguer failure (the token store saying "not
+ * connected") never hides why it started, and never sends a second email.
  * Returns false when the runner was already parked (or is gone).
  */
-export async function parkRunner(deps: AppDeps, runnerId: string, refusal: StravaRefusal): Promise<boolean> {
+export async function parkRunner(
+  deps: AppDeps,
+  runnerId: string,
+  refusal: StravaRefusal,
+  options: { notify?: boolean } = {},
+): Promise<boolean> {
   const now = deps.clock.now();
-  const parked = await deps.db
-    .update(runners)
-    .set({
-      disconnectedAt: sql`coalesce(${runners.disconnectedAt}, ${now.toISOString()}::timestamptz)`,
-      stravaRefusal: sql`coalesce(${runners.stravaRefusal}, ${refusal})`,
-      analysisDueAt: null,
-      backfillStatus: sql`case when ${runners.backfillStatus} = 'done' then 'done' else 'failed' end`,
-      updatedAt: now,
-    })
-    .where(and(eq(runners.id, runnerId), sql`${runners.stravaRefusal} is null`))
-    .returning({ id: runners.id });
-  if (parked.length === 0) return false;
+  const parked = await deps.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(runners)
+      .set({
+        disconnectedAt: sql`coalesce(${runners.disconnectedAt}, ${now.toISOString()}::timestamptz)`,
+        stravaRefusal: sql`coalesce(${runners.stravaRefusal}, ${refusal})`,
+        analysisDueAt: null,
+        backfillStatus: sql`case when ${runners.backfillStatus} = 'done' then 'done' else 'failed' end`,
+        updatedAt: now,
+      })
+      .where(and(eq(runners.id, runnerId), sql`${runners.stravaRefusal} is null`))
+      .returning({ id: runners.id, emailVerifiedAt: runners.emailVerifiedAt });
+    if (!row) return null;
+    if (options.notify === false) return { outboxId: null };
+    return { outboxId: await queueParkedEmail(tx, row, refusal, now) };
+  });
+  if (!parked) return false;
   deps.metrics.stravaRefusals.inc({ reason: refusal });
   deps.logger.warn({ runnerId, refusal }, 'strava refused for good: runner parked until they reconnect');
+  if (parked.outboxId !== null) await enqueueSendEmails(deps, [parked.outboxId]);
   return true;
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNotNull, isNull, lt } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, isNull, lt, lte, or } from 'drizzle-orm';
 import { runners, webhookInbox } from '../../db/schema/index.js';
 import { enqueueAnalysis } from '../../jobs/analysis-request.js';
 import { reenqueueStravaEvent } from '../../jobs/strava-event/enqueue.js';
@@ -16,7 +16,8 @@ export type SweepResult = { events: number; eventsAdded: number; analyses: numbe
  * backlog drains over successive runs, oldest first.
  */
 export async function sweepInbox(deps: AppDeps, { staleAfterMs, limit }: SweepOptions): Promise<SweepResult> {
-  const cutoff = new Date(deps.clock.now().getTime() - staleAfterMs);
+  const now = deps.clock.now();
+  const cutoff = new Date(now.getTime() - staleAfterMs);
   const stale = await deps.db
     .select({ eventKey: webhookInbox.eventKey })
     .from(webhookInbox)
@@ -29,21 +30,25 @@ export async function sweepInbox(deps: AppDeps, { staleAfterMs, limit }: SweepOp
   }
 
   const due = await deps.db
-    .select({ id: runners.id })
+    .select({ id: runners.id, lastAnalyzedAt: runners.lastAnalyzedAt })
     .from(runners)
     // A disconnected runner's analysis is skipped without clearing the mark: re-adding it would loop forever.
+    // A runner backing off from Strava failures comes back once the backoff ends (docs/strava-quota.md).
     .where(
       and(
         isNotNull(runners.analysisDueAt),
         lt(runners.analysisDueAt, cutoff),
         isNull(runners.disconnectedAt),
+        or(isNull(runners.stravaRetryAt), lte(runners.stravaRetryAt, now)),
       ),
     )
     .orderBy(asc(runners.analysisDueAt))
     .limit(limit);
   let analysesAdded = 0;
-  for (const { id } of due) {
-    if (await enqueueAnalysis(deps, id, 'sweep')) analysesAdded++;
+  for (const { id, lastAnalyzedAt } of due) {
+    // A backfill whose job was lost is still a runner waiting for their first read.
+    const priority = lastAnalyzedAt === null ? 'interactive' : 'background';
+    if (await enqueueAnalysis(deps, id, 'sweep', priority)) analysesAdded++;
   }
   if (eventsAdded > 0 || due.length > 0) {
     deps.logger.info(

@@ -16,7 +16,9 @@ export const emailOutbox = pgTable(
     runnerId: uuid('runner_id')
       .notNull()
       .references(() => runners.id, { onDelete: 'cascade' }),
-    template: text('template', { enum: ['alert', 'verification', 'taper', 'shoe_mileage'] }).notNull(),
+    template: text('template', {
+      enum: ['alert', 'verification', 'taper', 'shoe_mileage', 'strava_access'],
+    }).notNull(),
     dedupeKey: text('dedupe_key').notNull().unique(),
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
     status: text('status', { enum: OUTBOX_STATUSES }).notNull().default('pending'),

@@ -37,6 +37,12 @@ export const runners = pgTable('runners', {
    * for a reason retrying cannot fix, so no further call is made until the runner reconnects.
    */
   stravaRefusal: text('strava_refusal', { enum: STRAVA_REFUSALS }),
+  /**
+   * Analyses in a row that failed on a transient Strava failure (docs/strava-quota.md#transient-failures):
+   * the next read waits until `strava_retry_at`; at the limit the runner is parked.
+   */
+  stravaFailures: integer('strava_failures').notNull().default(0),
+  stravaRetryAt: timestamp('strava_retry_at', { withTimezone: true }),
   /** Runs that start after this instant can alert; earlier ones are history (SPEC §5). */
   connectedAt: timestamp('connected_at', { withTimezone: true }).notNull().defaultNow(),
   backfillStatus: text('backfill_status', { enum: ['pending', 'running', 'done', 'failed'] })

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { AppDeps } from '../../app/deps.js';
+import { sampleGovernorView } from '../../app/strava-access/governor-metrics.js';
 import { sampleParkedRunners } from '../../app/strava-access/parked-runners.js';
 import { withDeadline } from '../../db/client.js';
 import { QUEUE_NAMES } from '../../jobs/queue-names.js';
@@ -42,6 +43,7 @@ export function createOpsRouter(
   });
   deps.metrics.sampleAtScrape('queueDepth', () => sampleQueueDepths(deps));
   deps.metrics.sampleAtScrape('parkedRunners', () => sampleParkedRunners(deps));
+  deps.metrics.sampleAtScrape('stravaRate', () => sampleGovernorView(deps));
   router.get('/metrics', requireMetricsToken(deps.config), async (_req, res) => {
     // In a web cluster (docs/scaling.md) one scrape answers for every web process.
     if (isClusterChild()) {

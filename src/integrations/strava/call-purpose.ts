@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { CallPriority } from './rate-governor.js';
 
 /** What a Strava call was spent on, for `/metrics` (docs/strava-quota.md). */
 export type StravaPurpose = 'backfill' | 'event_analysis' | 'deauth_check';
@@ -9,6 +10,15 @@ const current = new AsyncLocalStorage<StravaPurpose>();
 /** Runs `work` with every Strava call inside it counted under `purpose`. */
 export function withStravaPurpose<T>(purpose: StravaPurpose, work: () => Promise<T>): Promise<T> {
   return current.run(purpose, work);
+}
+
+/**
+ * Which share of the budget a call may use (docs/strava-quota.md#interactive-work-first): a
+ * re-analysis is background work and leaves the rest of the window to interactive work (the
+ * connect backfill a runner is watching, a deauthorization check, operator commands).
+ */
+export function priorityOf(): CallPriority {
+  return current.getStore() === 'event_analysis' ? 'background' : 'interactive';
 }
 
 /** Shoe reads inside an analysis are counted apart: they are what a list call cannot replace. */

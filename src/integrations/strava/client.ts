@@ -3,6 +3,7 @@ import type { AppDeps } from '../../app/deps.js';
 import type { DbOrTx } from '../../db/client.js';
 import type { Run, Shoe, StravaId } from '../../domain/types.js';
 import { type StravaActivity, toRun, ZStravaActivity, ZSummaryGear } from './activity.js';
+import { createCallLedger } from './call-ledger.js';
 import {
   StravaAuthError,
   StravaForbiddenError,
@@ -125,6 +126,7 @@ export function createStravaClient(deps: StravaClientDeps, options: StravaClient
     oauthUrl: config.strava.oauthUrl,
     governor,
     metrics: deps.metrics,
+    ledger: createCallLedger({ redis: deps.redis, prefix: config.queuePrefix, clock: deps.clock }),
     timeoutMs: options.timeoutMs,
     retryBaseMs: options.retryBaseMs,
     maxRetries: options.maxRetries,
@@ -214,15 +216,18 @@ export function createStravaClient(deps: StravaClientDeps, options: StravaClient
 
     async listAllActivities(runnerId, opts = {}) {
       const all: Run[] = [];
+      const seen = new Set<string>();
       const maxPages = opts.maxPages ?? 100;
       const perPage = opts.perPage ?? 200;
+      const rule = opts.paging ?? { kind: 'to-empty-page' };
       for (let page = 1; page <= maxPages; page++) {
         const runs = await listActivities(runnerId, { ...opts, perPage, page });
         if (runs.length > 0) {
           all.push(...runs);
+          for (const r of runs) seen.add(r.id);
           await opts.onPage?.(runs, page);
         }
-        if (isLastPage(opts.paging ?? 'to-empty-page', runs.length, perPage)) return all;
+        if (isLastPage(rule, runs.length, perPage, seen)) return all;
       }
       deps.logger.warn({ runnerId, maxPages }, 'strava activity listing stopped at the page limit');
       return all;

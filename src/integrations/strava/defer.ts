@@ -2,17 +2,26 @@ import { Worker } from 'bullmq';
 import type { JobContext } from '../../jobs/definition.js';
 import type { StravaRateLimitError } from './errors.js';
 
+/** Background jobs held back wake spread over this long, not all at the window's first second. */
+const WAKE_SPREAD_MS = 30_000;
+
 /**
  * What a job processor does with a StravaRateLimitError (reliability.md B.18):
- * pause the whole queue until Strava's window resets, then throw BullMQ's
- * RateLimitError so the job goes back to waiting without using an attempt.
+ *
+ * - only background work is held back (docs/strava-quota.md#interactive-work-first): this job
+ *   alone waits for the next window, so interactive jobs queued behind it still run;
+ * - otherwise nothing may go: pause the whole queue until Strava's window resets, then throw
+ *   BullMQ's RateLimitError so the job goes back to waiting without using an attempt.
  *
  *   catch (err) { if (err instanceof StravaRateLimitError) return deferForRateLimit(err, ctx); throw err; }
  */
 export async function deferForRateLimit(
   err: StravaRateLimitError,
-  ctx: Pick<JobContext, 'deps' | 'rateLimitQueue'>,
+  ctx: Pick<JobContext, 'deps' | 'rateLimitQueue' | 'delayJob'>,
 ): Promise<never> {
+  if (err.scope === 'background' && ctx.delayJob) {
+    return ctx.delayJob(err.retryAt.getTime() + Math.floor(Math.random() * WAKE_SPREAD_MS));
+  }
   // At least a second: a zero or negative delay would let the queue spin against Strava.
   const delayMs = Math.max(1_000, err.retryAt.getTime() - ctx.deps.clock.now().getTime());
   await ctx.rateLimitQueue(delayMs);

@@ -23,6 +23,11 @@ export class StravaRateLimitError extends AppError {
     readonly window: RateLimitWindow,
     /** `strava`: Strava answered 429; `governor`: refused locally to keep the reserve. */
     readonly source: 'strava' | 'governor',
+    /**
+     * `background`: only background work is held back, to leave the rest of the window to
+     * interactive work (docs/strava-quota.md#interactive-work-first); `everyone`: nothing may go.
+     */
+    readonly scope: 'everyone' | 'background' = 'everyone',
   ) {
     super(
       'strava_rate_limited',

@@ -3,7 +3,8 @@ import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import type { Metrics } from '../../shared/metrics.js';
 import { parseJsonLosslessly } from './activity.js';
-import { outcomeOf, purposeOf } from './call-purpose.js';
+import type { CallLedger } from './call-ledger.js';
+import { outcomeOf, priorityOf, purposeOf } from './call-purpose.js';
 import {
   StravaForbiddenError,
   StravaInvalidResponseError,
@@ -58,13 +59,15 @@ export type StravaHttpOptions = {
   oauthUrl: string;
   governor: RateGovernor;
   metrics: Metrics;
+  /** Shared counts by purpose and outcome, for `npm run strava -- quota`. */
+  ledger?: CallLedger;
   timeoutMs?: number;
   retryBaseMs?: number;
   maxRetries?: number;
 };
 
 export function createStravaHttp(options: StravaHttpOptions): StravaHttp {
-  const { governor, metrics } = options;
+  const { governor, metrics, ledger } = options;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const retryBaseMs = options.retryBaseMs ?? 200;
   const maxRetries = options.maxRetries ?? 2;
@@ -79,7 +82,7 @@ export function createStravaHttp(options: StravaHttpOptions): StravaHttp {
   });
 
   async function attempt(request: StravaRequest<unknown>): Promise<AxiosResponse> {
-    await governor.acquire(request.governed);
+    await governor.acquire(request.governed, priorityOf());
     return instance.request({
       method: request.method,
       baseURL: request.base === 'api' ? options.apiUrl : options.oauthUrl,
@@ -105,7 +108,7 @@ export function createStravaHttp(options: StravaHttpOptions): StravaHttp {
           if (!axios.isAxiosError(err)) throw err; // StravaRateLimitError from the governor, or a bug
           const failure = describeNetworkFailure(err.code);
           metrics.stravaCalls.inc({ endpoint: request.endpoint, status: failure.label });
-          countByPurpose(metrics, request, failure.label);
+          countByPurpose(metrics, ledger, request, failure.label);
           const repeatable =
             request.retry === 'idempotent' || (request.retry === 'on-failure-answer' && failure.neverSent);
           if (repeatable && retry < maxRetries) {
@@ -116,7 +119,7 @@ export function createStravaHttp(options: StravaHttpOptions): StravaHttp {
         }
         const status = response.status;
         metrics.stravaCalls.inc({ endpoint: request.endpoint, status: String(status) });
-        countByPurpose(metrics, request, status);
+        countByPurpose(metrics, ledger, request, status);
         const limited = await governor.record(response.headers as Record<string, unknown>, status);
         if (limited) throw limited; // never retried inside its window
         if (status >= 500) {
@@ -133,11 +136,16 @@ export function createStravaHttp(options: StravaHttpOptions): StravaHttp {
   };
 }
 
-function countByPurpose(metrics: Metrics, request: StravaRequest<unknown>, status: number | string): void {
-  metrics.stravaCallsByPurpose.inc({
-    purpose: purposeOf(request.endpoint, request.base),
-    outcome: outcomeOf(status),
-  });
+function countByPurpose(
+  metrics: Metrics,
+  ledger: CallLedger | undefined,
+  request: StravaRequest<unknown>,
+  status: number | string,
+): void {
+  const purpose = purposeOf(request.endpoint, request.base);
+  const outcome = outcomeOf(status);
+  metrics.stravaCallsByPurpose.inc({ purpose, outcome });
+  ledger?.count(purpose, outcome);
 }
 
 function parseBody(data: unknown): unknown {

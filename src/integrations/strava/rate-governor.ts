@@ -22,18 +22,24 @@ import {
  *   the reserve, or while a 429 block is in force, and otherwise counts the
  *   call at once so concurrent callers cannot all slip under the limit;
  * - after a 429, a block until the window resets stops every process from
- *   sending anything (rejected calls still count toward the daily limit).
+ *   sending anything (rejected calls still count toward the daily limit);
+ * - background calls stop earlier, leaving a share of each window to
+ *   interactive work (a runner who just connected), docs/strava-quota.md#interactive-work-first.
  *
  * Redis is only an optimisation here: when it is unreachable the governor lets
  * calls through (Strava's own 429 still protects us), logging once per outage.
  * A 429 block is also remembered in process memory for that case.
  */
+/** Interactive work (the connect backfill, operator commands) may use what background work leaves. */
+export type CallPriority = 'interactive' | 'background';
+
 export type RateGovernor = {
   /**
    * Throws StravaRateLimitError instead of letting a call go out. `budget`: also refuses when the
-   * call would eat into the reserve, and counts it; `block-only`: only a 429 block stops it.
+   * call would eat into the reserve (for background calls, also into the share kept for
+   * interactive work), and counts it; `block-only`: only a 429 block stops it.
    */
-  acquire(mode: 'budget' | 'block-only'): Promise<void>;
+  acquire(mode: 'budget' | 'block-only', priority?: CallPriority): Promise<void>;
   /** Stores the usage headers of any response; for a 429 returns the error to throw (after blocking). */
   record(headers: Record<string, unknown>, status: number): Promise<StravaRateLimitError | undefined>;
 };
@@ -48,6 +54,10 @@ export type RateGovernorOptions = {
   reserveFraction?: number;
   /** At least this many calls kept in reserve of each 15-minute limit (default 2). */
   minReserve15min?: number;
+  /** Share of each 15-minute limit background calls leave to interactive work (default 20%). */
+  interactiveShare15min?: number;
+  /** Share of each daily limit background calls leave to interactive work (default 5%). */
+  interactiveShareDaily?: number;
   /** Redis round trips never hold up a Strava call for longer than this. */
   redisTimeoutMs?: number;
 };
@@ -55,8 +65,10 @@ export type RateGovernorOptions = {
 // KEYS[1]: the 429 block; KEYS[2..5]: usage hashes {limit, usage} of the current windows;
 // KEYS[6..9]: the last limit seen per slot (limits outlive windows, so a fresh window is guarded
 // from its first call). ARGV[1]: '1' to check and count the budget, '0' to check the block only;
-// ARGV[2]: reserve fraction; ARGV[3..6]: minimum reserve per slot; ARGV[7..10]: window ends (ms).
-// Returns {0} (go), {1, retryAtMs, window} (blocked after a 429) or {2, windowEndMs, slot}.
+// ARGV[2]: reserve fraction; ARGV[3..6]: minimum reserve per slot; ARGV[7..10]: window ends (ms);
+// ARGV[11..14]: share of each slot this call must leave to interactive work (0 for interactive).
+// Returns {0} (go), {1, retryAtMs, window} (blocked after a 429), {2, windowEndMs, slot} (nothing
+// may go) or {3, windowEndMs, slot} (only background work is held back).
 const ACQUIRE_SCRIPT = `
 local blocked = redis.call('GET', KEYS[1])
 if blocked then
@@ -73,6 +85,8 @@ for i = 1, n do
   if limit then
     local reserve = math.max(tonumber(ARGV[2 + i]), math.ceil(limit * fraction))
     if usage + 1 > limit - reserve then return {2, ARGV[2 + n + i], i} end
+    local held = math.ceil(limit * tonumber(ARGV[2 + 2 * n + i]))
+    if usage + 1 > limit - reserve - held then return {3, ARGV[2 + n + i], i} end
   end
 end
 for i = 1, n do
@@ -108,11 +122,12 @@ export function createRateGovernor(options: RateGovernorOptions): RateGovernor {
   const { redis, prefix, clock, logger } = options;
   const fraction = options.reserveFraction ?? 0.05;
   const minReserve15 = options.minReserve15min ?? 2;
+  const share15 = options.interactiveShare15min ?? 0.2;
+  const shareDaily = options.interactiveShareDaily ?? 0.05;
   const timeoutMs = options.redisTimeoutMs ?? 500;
   const blockKey = `${prefix}:strava-rate:blocked`;
-  const usageKey = ({ family, window }: Slot, now: Date) =>
-    `${prefix}:strava-rate:${family}:${window}:${windowBounds(window, now).startMs}`;
-  const limitKey = ({ family, window }: Slot) => `${prefix}:strava-rate:${family}:${window}:limit`;
+  const usageKey = (slot: Slot, now: Date) => usageKeyOf(prefix, slot, now);
+  const limitKey = (slot: Slot) => limitKeyOf(prefix, slot);
   /** Process-local copy of the latest 429 block, for when Redis cannot be asked. */
   let localBlock: { retryAt: Date; window: RateLimitWindow } | undefined;
   let degraded = false;
@@ -136,7 +151,7 @@ export function createRateGovernor(options: RateGovernorOptions): RateGovernor {
   }
 
   return {
-    async acquire(mode) {
+    async acquire(mode, priority = 'interactive') {
       const now = clock.now();
       if (localBlock && localBlock.retryAt.getTime() > now.getTime()) {
         throw new StravaRateLimitError(localBlock.retryAt, localBlock.window, 'strava');
@@ -147,6 +162,9 @@ export function createRateGovernor(options: RateGovernorOptions): RateGovernor {
         fraction,
         ...SLOTS.map((slot) => (slot.window === '15min' ? minReserve15 : 0)),
         ...SLOTS.map((slot) => windowBounds(slot.window, now).endMs),
+        ...SLOTS.map((slot) =>
+          priority === 'interactive' ? 0 : slot.window === '15min' ? share15 : shareDaily,
+        ),
       ];
       const answer = await viaRedis(
         'acquire',
@@ -160,7 +178,8 @@ export function createRateGovernor(options: RateGovernorOptions): RateGovernor {
         throw new StravaRateLimitError(retryAt, window, 'strava');
       }
       const slot = SLOTS[Number(answer[2]) - 1] ?? { window: '15min' };
-      throw new StravaRateLimitError(new Date(Number(answer[1])), slot.window, 'governor');
+      const scope = answer[0] === 3 ? 'background' : 'everyone';
+      throw new StravaRateLimitError(new Date(Number(answer[1])), slot.window, 'governor', scope);
     },
 
     async record(headers, status) {
@@ -187,4 +206,54 @@ export function createRateGovernor(options: RateGovernorOptions): RateGovernor {
       return new StravaRateLimitError(retryAt, window, 'strava');
     },
   };
+}
+
+function usageKeyOf(prefix: string, { family, window }: Slot, now: Date): string {
+  return `${prefix}:strava-rate:${family}:${window}:${windowBounds(window, now).startMs}`;
+}
+
+function limitKeyOf(prefix: string, { family, window }: Slot): string {
+  return `${prefix}:strava-rate:${family}:${window}:limit`;
+}
+
+/** The governor's view of one window: calls counted so far and the limit last reported by Strava. */
+export type GovernorWindowView = {
+  family: RateFamily;
+  window: RateLimitWindow;
+  usage: number;
+  /** Null until a Strava answer has reported it. */
+  limit: number | null;
+  /** When the window resets. */
+  resetsAt: Date;
+};
+
+/**
+ * What the governor currently counts, for /metrics and `npm run strava -- quota`
+ * (read from Redis, so every process sees the same numbers).
+ */
+export async function readGovernorView(
+  redis: Redis,
+  prefix: string,
+  now: Date,
+): Promise<GovernorWindowView[]> {
+  const pipeline = redis.pipeline();
+  for (const slot of SLOTS) {
+    pipeline.hmget(usageKeyOf(prefix, slot, now), 'limit', 'usage');
+    pipeline.get(limitKeyOf(prefix, slot));
+  }
+  const results = (await pipeline.exec()) ?? [];
+  return SLOTS.map((slot, i) => {
+    const [hashErr, hash] = results[2 * i] ?? [];
+    const [knownErr, known] = results[2 * i + 1] ?? [];
+    if (hashErr || knownErr) throw hashErr ?? knownErr;
+    const [limit, usage] = (hash as (string | null)[] | undefined) ?? [null, null];
+    const limitValue = limit ?? (known as string | null);
+    return {
+      family: slot.family,
+      window: slot.window,
+      usage: Number(usage ?? 0),
+      limit: limitValue === null ? null : Number(limitValue),
+      resetsAt: new Date(windowBounds(slot.window, now).endMs),
+    };
+  });
 }

@@ -4,22 +4,27 @@ import type { AppDeps } from '../../app/deps.js';
 import { enqueueSendEmails } from '../../app/email/enqueue-send-email.js';
 import { refusalOf } from '../../app/strava-access/classify-refusal.js';
 import { parkRunner } from '../../app/strava-access/park-runner.js';
+import {
+  clearTransientFailures,
+  recordTransientFailure,
+} from '../../app/strava-access/transient-failures.js';
 import { runners } from '../../db/schema/index.js';
 import { withStravaPurpose } from '../../integrations/strava/call-purpose.js';
 import { deferForRateLimit } from '../../integrations/strava/defer.js';
-import { StravaRateLimitError } from '../../integrations/strava/errors.js';
-import {
-  ANALYSIS_ATTEMPTS,
-  ANALYZE_RUNNER_JOB,
-  analyzeRunnerJobOptions,
-  ZAnalyzeRunnerPayload,
-} from '../analysis-request.js';
+import { StravaAuthError, StravaRateLimitError } from '../../integrations/strava/errors.js';
+import { AppError } from '../../shared/errors.js';
+import { ANALYZE_RUNNER_JOB, analyzeRunnerJobOptions, ZAnalyzeRunnerPayload } from '../analysis-request.js';
 import { defineJob } from '../definition.js';
 
 /**
  * The per-runner analysis (SPEC §4). Enqueued by `requestAnalysis` with a
  * debounce delay and BullMQ deduplication (`keepLastIfActive`), so a burst of
  * events becomes one analysis and one runner's analyses never overlap.
+ *
+ * Failures (docs/strava-quota.md): a rate limit defers the job to Strava's next
+ * window; a refusal retrying cannot fix parks the runner; any other failure
+ * backs off on the runner row and parks at the limit. Only a failure that
+ * cannot even be recorded (the database is down) is left to BullMQ's retries.
  */
 export const analyzeRunnerJob = defineJob({
   queue: 'analysis',
@@ -27,34 +32,63 @@ export const analyzeRunnerJob = defineJob({
   schema: ZAnalyzeRunnerPayload,
   options: analyzeRunnerJobOptions,
   async process({ runnerId }, ctx) {
-    const { deps, attemptsMade } = ctx;
+    const { deps } = ctx;
+    const state = await readStravaState(deps, runnerId);
+    if (!state) return { outcome: 'skipped', detail: 'runner deleted' };
+    // Backing off: no call now. The due mark stays; the sweeper brings the runner back at retryAt.
+    if (state.retryAt && state.retryAt.getTime() > deps.clock.now().getTime()) {
+      return { outcome: 'skipped', detail: `backing off until ${state.retryAt.toISOString()}` };
+    }
     try {
-      const purpose = (await isFirstRead(deps, runnerId)) ? 'backfill' : 'event_analysis';
+      const purpose = state.firstRead ? 'backfill' : 'event_analysis';
       const result = await withStravaPurpose(purpose, () =>
         analyzeRunner(deps, runnerId, async (page, runsSoFar) => {
           deps.logger.debug({ runnerId, page, runsSoFar }, 'analysis page read');
         }),
       );
       if (result.outcome === 'skipped') return { outcome: 'skipped', detail: result.reason };
+      if (state.failures > 0) await clearTransientFailures(deps, runnerId);
       await enqueueSendEmails(deps, result.outboxIds);
       return { outcome: 'done', detail: `${result.runs} runs, ${result.detections} new detections` };
     } catch (err) {
       // Strava said no for now: defer the whole queue to the next window instead of burning retries.
       if (err instanceof StravaRateLimitError) return deferForRateLimit(err, ctx);
-      // A refusal retrying cannot fix (or the last try of a transient one): no further call until reconnect.
-      const refusal = refusalOf(err, attemptsMade + 1 >= ANALYSIS_ATTEMPTS);
-      if (refusal === null) throw err;
-      await parkRunner(deps, runnerId, refusal);
-      return { outcome: 'skipped', detail: `runner parked: ${refusal}` };
+      const refusal = refusalOf(err);
+      if (refusal !== null) {
+        // "Not connected" is our own verdict (no tokens stored), not Strava's: park, but say nothing.
+        const fromStrava = !(err instanceof StravaAuthError && err.failure === 'not_connected');
+        await parkRunner(deps, runnerId, refusal, { notify: fromStrava });
+        return { outcome: 'skipped', detail: `runner parked: ${refusal}` };
+      }
+      return backOff(deps, runnerId, err);
     }
   },
 });
 
-/** The connect backfill: the runner's window has never been read. */
-async function isFirstRead(deps: AppDeps, runnerId: string): Promise<boolean> {
+async function backOff(deps: AppDeps, runnerId: string, err: unknown) {
+  const message = err instanceof Error ? err.message : String(err);
+  // Strava's failures are expected weather; anything else is a bug or an outage of ours.
+  if (!(err instanceof AppError)) deps.logger.error({ runnerId, err: { message } }, 'analysis failed');
+  const outcome = await recordTransientFailure(deps, runnerId).catch(() => {
+    throw err; // the database is down too: BullMQ's retries, then the sweeper, take over
+  });
+  return {
+    outcome: 'skipped' as const,
+    detail: outcome.parked
+      ? `runner parked: strava_failing after ${outcome.failures} failures (${message})`
+      : `failure ${outcome.failures}, next try after ${outcome.retryAt.toISOString()} (${message})`,
+  };
+}
+
+/** Whether this is the connect backfill (the window was never read), and the backoff state. */
+async function readStravaState(deps: AppDeps, runnerId: string) {
   const [row] = await deps.db
-    .select({ lastAnalyzedAt: runners.lastAnalyzedAt })
+    .select({
+      lastAnalyzedAt: runners.lastAnalyzedAt,
+      failures: runners.stravaFailures,
+      retryAt: runners.stravaRetryAt,
+    })
     .from(runners)
     .where(eq(runners.id, runnerId));
-  return row?.lastAnalyzedAt === null;
+  return row && { firstRead: row.lastAnalyzedAt === null, failures: row.failures, retryAt: row.retryAt };
 }

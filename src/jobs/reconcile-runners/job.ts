@@ -1,19 +1,23 @@
-import { and, isNull, lt, or } from 'drizzle-orm';
+import { and, isNull, lt, lte, or } from 'drizzle-orm';
 import { z } from 'zod';
 import { runners } from '../../db/schema/index.js';
 import { requestAnalysis } from '../analysis-request.js';
 import { defineJob } from '../definition.js';
 
-/** A runner not analysed for this long gets a fresh read of their window. */
-export const RECONCILE_AFTER_MS = 12 * 3_600_000;
+/**
+ * A runner not analysed for this long gets a fresh read of their window. A day: a run whose
+ * event was lost (rare: Strava retries) is found within a day, and a runner who runs daily
+ * costs no reconciliation read at all (docs/strava-quota.md#what-a-runner-costs-per-day).
+ */
+export const RECONCILE_AFTER_MS = 24 * 3_600_000;
 /** Per run (hourly): bounds the Strava calls reconciliation can spend in one go. */
 const BATCH = 50;
 
 /**
  * Reconciliation (reliability.md A.9): Strava gives up on an event after three
  * attempts, so a run can arrive without any webhook. Each analysis reads the
- * whole window, so re-analysing runners not read for 12 hours catches what a
- * lost event missed, at about two list calls per runner per day.
+ * whole window, so re-analysing runners not read for a day catches what a
+ * lost event missed, at most one list call per runner per day.
  */
 export const reconcileRunnersJob = defineJob({
   queue: 'maintenance',
@@ -21,7 +25,8 @@ export const reconcileRunnersJob = defineJob({
   schema: z.object({}),
   options: () => ({ attempts: 3, backoff: { type: 'exponential', delay: 30_000 } }),
   async process(_data, { deps }) {
-    const cutoff = new Date(deps.clock.now().getTime() - RECONCILE_AFTER_MS);
+    const now = deps.clock.now();
+    const cutoff = new Date(now.getTime() - RECONCILE_AFTER_MS);
     const stale = await deps.db
       .select({ id: runners.id })
       .from(runners)
@@ -29,6 +34,8 @@ export const reconcileRunnersJob = defineJob({
         and(
           isNull(runners.disconnectedAt),
           or(isNull(runners.lastAnalyzedAt), lt(runners.lastAnalyzedAt, cutoff)),
+          // Backing off from Strava failures: the retry is already scheduled.
+          or(isNull(runners.stravaRetryAt), lte(runners.stravaRetryAt, now)),
         ),
       )
       .orderBy(runners.lastAnalyzedAt)

@@ -17,9 +17,11 @@ function startSeconds(activity: SimActivity): number {
 
 /**
  * Strava's list: filtered on start time, newest first, except that with `after` it runs oldest
- * first. Pagination happens before Only You activities are removed for tokens without
- * activity:read_all, which is why real pages come back short (API.md §4.1: iterate until an
- * empty page) — reproduced on purpose.
+ * first (Strava's v3 reference: "result will start with activities whose start_date is after
+ * this value, sorted oldest first"; source in docs/strava.md). Ties keep a stable order, so pages
+ * never overlap. Pagination happens before Only You activities are removed for tokens without
+ * activity:read_all, which is why real pages come back short (iterate until an empty page) —
+ * reproduced on purpose.
  */
 export function listActivityPage(activities: Iterable<SimActivity>, query: ListQuery): SimActivity[] {
   const { before, after, page, perPage } = query;
