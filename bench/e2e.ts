@@ -25,7 +25,7 @@
  */
 import { inArray, sql } from 'drizzle-orm';
 import { detections } from '../src/db/schema/index.js';
-import { ANALYSIS_DEBOUNCE_MS } from '../src/jobs/analysis-request.js';
+import { ANALYSIS_COALESCE_MS } from '../src/jobs/analysis-request.js';
 import {
   appendResults,
   describeMachine,
@@ -174,7 +174,7 @@ try {
     heading('e2e', machine),
     '',
     `Command: \`${COMMAND}\`. ${machineLine(machine)}`,
-    `Setup: ${LAUNCH} ROLE=web and ROLE=worker processes (worker concurrency: events 8, analysis 4, email 4), Postgres database of its own, private redis-server (AOF everysec), simulator (no latency, limits lifted) and SMTP sink in the bench process. ${BURST + PACED} runners with 28 runs each over eight weeks; each event is one new 16 km run (session spike → plan raised → alert email). Analysis debounce ${ANALYSIS_DEBOUNCE_MS} ms (by design).`,
+    `Setup: ${LAUNCH} ROLE=web and ROLE=worker processes (worker concurrency: events 8, analysis 4, email 4), Postgres database of its own, private redis-server (AOF everysec), simulator (no latency, limits lifted) and SMTP sink in the bench process. ${BURST + PACED} runners with 28 runs each over eight weeks; each event is one new 16 km run (session spike → plan raised → alert email). Coalescing window ${ANALYSIS_COALESCE_MS} ms for follow-ups.`,
     '',
     `Burst: ${BURST} webhooks posted by the simulator within ${s(lastPost - firstPost)} s; last detection stored ${s(lastDetection - firstPost)} s after the first POST → **${eventsPerS.toFixed(1)} events/s webhook → stored detection** (debounce included); analyses drained at ${drainPerS.toFixed(1)}/s once the first was due; all ${BURST} alert emails in ${s(lastEmail - firstPost)} s (${emailsPerS.toFixed(1)}/s). CPU during the burst: worker ${(burstCpu.worker * 100).toFixed(0)}% of a core, web ${(burstCpu.web * 100).toFixed(0)}%.`,
     '',

@@ -1,4 +1,5 @@
 import type { Config } from '../../config.js';
+import type { Units } from '../../domain/types.js';
 import { renderAlertEmail } from '../../emails/alert.js';
 import { renderShoeMileageEmail } from '../../emails/shoe-mileage.js';
 import { renderTaperEmail } from '../../emails/taper.js';
@@ -19,6 +20,8 @@ export type RenderTarget = {
   email: string;
   /** The runner's zone, for payloads that carry none. */
   timeZone: string;
+  /** The runner's units setting, read at send time (docs/alerts.md#units). */
+  units: Units;
   /**
    * Token expiries count from the row's creation, not from the send, so every
    * re-send of a row renders byte-for-byte the same links.
@@ -58,6 +61,7 @@ function render(config: RenderConfig, content: OutboxContent, to: RenderTarget):
         plan: content.payload.plan,
         links: { plan, unsubscribe, checkIn: checkInUrls(config, to.runnerId, to.linksFrom) },
         timeZone: content.payload.timeZone ?? to.timeZone,
+        units: to.units,
       });
     case 'taper':
       return renderTaperEmail({
@@ -72,6 +76,7 @@ function render(config: RenderConfig, content: OutboxContent, to: RenderTarget):
         shoeName: content.payload.shoeName,
         detection: content.payload.detection,
         links: { plan, unsubscribe },
+        units: to.units,
       });
     case 'verification':
       return renderVerificationEmail({

@@ -37,8 +37,13 @@ export const runners = pgTable('runners', {
    * for a reason retrying cannot fix, so no further call is made until the runner reconnects.
    */
   stravaRefusal: text('strava_refusal', { enum: STRAVA_REFUSALS }),
-  /** Runs that start after this instant can alert; earlier ones are history (SPEC §5). */
+  /** When the runner first connected: the plan starts here. */
   connectedAt: timestamp('connected_at', { withTimezone: true }).notNull().defaultNow(),
+  /**
+   * Start of the read that ended the runner's latest (re)connect; null until that read commits
+   * (docs/alerts.md#what-may-alert). Runs that read first sees are history and never alert.
+   */
+  connectReadAt: timestamp('connect_read_at', { withTimezone: true }),
   backfillStatus: text('backfill_status', { enum: ['pending', 'running', 'done', 'failed'] })
     .notNull()
     .default('pending'),
