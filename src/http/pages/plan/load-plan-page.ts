@@ -20,8 +20,14 @@ export type PlanPageData = {
   today: string;
   /** The detections behind the current plan version, in `reasons` order. */
   current: DetectionRow[];
-  /** Other recent detections, newest first. */
-  recent: DetectionRow[];
+  /** Other detections since connecting (they may alert), newest first. */
+  sinceConnect: DetectionRow[];
+  /** What the connect read found: history, never mailed (docs/alerts.md#what-may-alert), newest first. */
+  beforeConnect: DetectionRow[];
+  /** When each detection changed the plan: the `since` of the version whose reasons name it. */
+  changedPlanAt: ReadonlyMap<string, string>;
+  /** How far back the connect read looked, in weeks. */
+  historyWeeks: number;
   /** Every loaded detection by id (plan history names its reasons). */
   byId: ReadonlyMap<string, DetectionRow>;
   /** Detections to mark on the weekly chart. */
@@ -59,13 +65,20 @@ export async function loadPlanPage(deps: AppDeps, runnerId: string): Promise<Pla
   const byId = new Map(rows.map((d) => [d.id, d]));
   const current = plan.reasons.flatMap((id) => byId.get(id) ?? []);
   const currentIds = new Set(current.map((d) => d.id));
+  const others = rows.filter((d) => !currentIds.has(d.id));
+  const changedPlanAt = new Map<string, string>();
+  // History is newest first: the oldest version naming a detection is when it changed the plan.
+  for (const version of plan.history) for (const id of version.reasons) changedPlanAt.set(id, version.since);
   return {
     runner,
     units: runner.units,
     plan,
     today: toLocalDate(now, runner.timezone),
     current,
-    recent: rows.filter((d) => !currentIds.has(d.id)).slice(0, RECENT_SHOWN),
+    sinceConnect: others.filter((d) => d.alertable).slice(0, RECENT_SHOWN),
+    beforeConnect: others.filter((d) => !d.alertable).slice(0, RECENT_SHOWN),
+    changedPlanAt,
+    historyWeeks: Math.round(deps.config.windowDays / 7),
     byId,
     all: rows,
     runNames: new Map(runs.map((r) => [r.id, r.name])),
