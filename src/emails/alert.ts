@@ -75,9 +75,7 @@ export function renderAlertEmail(input: AlertEmailInput): RenderedEmail {
   const headline = what ? `${what}: ${SUBJECT_TAIL}` : SUBJECT_TAIL;
   const subject = sanitizeHeaderValue(name ? `${name}, ${headline}` : capitalize(headline));
   const greeting = name ? `Hi ${name},` : 'Hi,';
-  const opening = what
-    ? `RampGuard noticed ${what} in your running.`
-    : 'RampGuard noticed a change in your running.';
+  const opening = openingSentence(reasons.length, what);
   const planNote = planChangeNote(input.plan);
 
   const html = renderLayout({
@@ -128,11 +126,23 @@ export function renderAlertEmail(input: AlertEmailInput): RenderedEmail {
   return { subject, text, html, headers };
 }
 
+const COUNT_WORDS = ['No', 'One', 'Two', 'Three', 'Four', 'Five'];
+
+/** "Two changes in your running call for extra care of your knees: …" */
+function openingSentence(count: number, what: string): string {
+  if (count === 0 || !what) return 'A change in your running calls for extra care of your knees.';
+  const n = COUNT_WORDS[count] ?? String(count);
+  return count === 1
+    ? `One change in your running calls for extra care of your knees: ${what}.`
+    : `${n} changes in your running call for extra care of your knees: ${what}.`;
+}
+
 /** How the new version relates to the one before it (history is newest first, current included). */
 function planChangeNote(plan: PlanJson): string | null {
   const previous = plan.history[1];
   if (!previous) return null;
-  if (previous.phase === 'daily')
-    return 'You were already doing them daily: the 14 days start again from today.';
-  return `That is up from ${previous.sessionsPerWeek} sessions a week.`;
+  if (previous.phase !== 'daily') return `That is up from ${previous.sessionsPerWeek} sessions a week.`;
+  return previous.reasons.length > 0
+    ? 'You were already on daily exercises after an earlier change: the 14 days start again from today.'
+    : 'Your plan has been daily since you connected; the 14 days now count from today.';
 }

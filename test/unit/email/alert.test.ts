@@ -196,7 +196,7 @@ describe('renderAlertEmail', () => {
           ...PLAN,
           history: [
             { phase: 'daily', sessionsPerWeek: 7, since: '2025-03-10T08:00:00.000Z', reasons: ['det-1'] },
-            { phase: 'daily', sessionsPerWeek: 7, since: '2025-03-01T08:00:00.000Z', reasons: [] },
+            { phase: 'daily', sessionsPerWeek: 7, since: '2025-03-01T08:00:00.000Z', reasons: ['det-0'] },
           ],
         },
       }),
@@ -215,14 +215,14 @@ describe('renderAlertEmail', () => {
       expect(hrefs).toContain(url);
     }
     for (const words of [
-      'RampGuard noticed new shoes (Pegasus 41) and weekly distance up 45% in your running.',
+      'Two changes in your running call for extra care of your knees: new shoes (Pegasus 41) and weekly distance up 45%.',
       'You ran 42.0 km in the 7 days to Sun 9 Mar, 45% more than your average week over the 3 weeks before (29.0 km).',
       'Your run on Sun 9 Mar was your first in Pegasus 41, a new or little-used pair (12.3 km on it).',
       'Average week, 3 weeks before',
       '29.0 km',
       'Distance on them',
       '12.3 km',
-      'You were already doing them daily: the 14 days start again from today.',
+      'You were already on daily exercises after an earlier change: the 14 days start again from today.',
       'Do both exercises every day (7 sessions a week).',
       "Leg raise, today's dose: 5 reps on each leg, hold 6 seconds each",
       "Glute bridge, today's dose: 3 reps, hold 12 seconds each",
@@ -252,6 +252,20 @@ describe('renderAlertEmail', () => {
       }),
     );
     expect(fromTaper.text).toContain('That is up from 4 sessions a week.');
+    const firstTrigger = renderAlertEmail(
+      alertInput({
+        plan: {
+          ...PLAN,
+          history: [
+            { phase: 'daily', sessionsPerWeek: 7, since: '2025-03-10T08:00:00.000Z', reasons: ['det-1'] },
+            { phase: 'daily', sessionsPerWeek: 7, since: '2025-03-08T08:00:00.000Z', reasons: [] },
+          ],
+        },
+      }),
+    );
+    expect(firstTrigger.text).toContain(
+      'Your plan has been daily since you connected; the 14 days now count from today.',
+    );
   });
 
   it('falls back to the stored message for rows queued before detections carried their day', () => {
