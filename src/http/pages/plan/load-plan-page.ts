@@ -3,10 +3,11 @@ import type { AppDeps } from '../../../app/deps.js';
 import { getPlanView } from '../../../app/get-plan-view.js';
 import { loadRuns, loadShoes } from '../../../db/repositories/runs.js';
 import { detections } from '../../../db/schema/index.js';
+import { compareBySize, type DetectionRecord } from '../../../domain/detection-text.js';
 import { type LoadContext, loadContext } from '../../../domain/load-context.js';
 import { toLocalDate } from '../../../domain/plan/local-date.js';
 import type { PlanJson } from '../../../domain/plan-view.js';
-import type { Shoe, Units } from '../../../domain/types.js';
+import type { DetectionKind, Severity, Shoe, Units } from '../../../domain/types.js';
 import { calendarFeedUrl } from '../../calendar/calendar-link.js';
 import { loadRunner, type RunnerRow } from '../load-runner.js';
 
@@ -18,7 +19,7 @@ export type PlanPageData = {
   plan: PlanJson;
   /** The runner's local date (their time zone), `YYYY-MM-DD`. */
   today: string;
-  /** The detections behind the current plan version, in `reasons` order. */
+  /** The detections behind the current plan version, largest first. */
   current: DetectionRow[];
   /** Other detections since connecting (they may alert), newest first. */
   sinceConnect: DetectionRow[];
@@ -63,7 +64,10 @@ export async function loadPlanPage(deps: AppDeps, runnerId: string): Promise<Pla
     loadShoes(deps.db, runnerId),
   ]);
   const byId = new Map(rows.map((d) => [d.id, d]));
-  const current = plan.reasons.flatMap((id) => byId.get(id) ?? []);
+  // Largest reason first, as in the alert email.
+  const current = plan.reasons
+    .flatMap((id) => byId.get(id) ?? [])
+    .sort((a, b) => compareBySize(record(a), record(b)));
   const currentIds = new Set(current.map((d) => d.id));
   const others = rows.filter((d) => !currentIds.has(d.id));
   const changedPlanAt = new Map<string, string>();
@@ -85,5 +89,14 @@ export async function loadPlanPage(deps: AppDeps, runnerId: string): Promise<Pla
     context: loadContext(runs, now, runner.timezone),
     shoes: [...shoes].sort((a, b) => b.distanceM - a.distanceM),
     calendarUrl: calendarFeedUrl(deps.config, runnerId, now),
+  };
+}
+
+function record(d: DetectionRow): DetectionRecord {
+  return {
+    kind: d.kind as DetectionKind,
+    severity: d.severity as Severity,
+    localDate: d.localDate,
+    metrics: d.metrics,
   };
 }
