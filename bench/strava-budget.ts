@@ -9,11 +9,11 @@
  * against the simulator, which posts each webhook like Strava.
  * - connect: what connecting a runner costs (code exchange + first analysis);
  * - steady state: each runner uploads `runsEach` runs, one every `spacingS`
- *   seconds (beyond the 3 s analysis debounce, so none coalesce: the
+ *   seconds (nothing running or due by then, so each is analysed at once: the
  *   one-run-per-runner-per-hour case, compressed), runners interleaved;
  * - bursts: `burstEvents` new runs for one runner uploaded at once (one bulk
  *   upload, the simulator posts every webhook), for `burstRunners` runners;
- *   the debounce coalesces them.
+ *   the first is analysed at once, the rest coalesce into one follow-up.
  * Runners served a day follow from the measured calls per analysis and the
  * default limits (API.md §3: overall 2,000/day, read 1,000/day; the governor
  * keeps 5% in reserve). Targets: ≤ 1.0 call per activity steady, ≤ 0.5 in bursts.
