@@ -73,6 +73,9 @@ try {
     history: { runs: 28, everyDays: 2, lastDaysAgo: 4 },
     verifiedEmail: true,
   });
+  // The baseline reads just happened; a read this recent makes the next event wait for the
+  // coalescing window (docs/analysis-latency.md). Real runners' last read is not seconds old.
+  await sleep(ANALYSIS_COALESCE_MS);
   const burstRunners = all.slice(0, BURST);
   const pacedRunners = all.slice(BURST, BURST + PACED);
   const oneRunnerBursts = all.slice(BURST + PACED);

@@ -61,18 +61,22 @@ export function analyzeRunnerJobOptions(
  * (`analysis_due_at <= readStartedAt`), so a request arriving mid-analysis
  * stays due. Pass the caller's transaction to commit it with other writes.
  * Returns the timing for `enqueueAnalysis`: immediate unless an analysis was
- * already due (queued or running: the mark is cleared only at its commit).
+ * already due (queued or running: the mark is cleared only at its commit) or
+ * one read Strava less than ANALYSIS_COALESCE_MS ago (its job may still be
+ * finishing, and a burst that straddles its commit must not start a third).
  */
 export async function markAnalysisDue(db: DbOrTx, runnerId: string, now: Date): Promise<AnalysisTiming> {
+  const recent = new Date(now.getTime() - ANALYSIS_COALESCE_MS);
   // The sub-select reads the row before this statement's update (and locks it against a concurrent mark).
-  const rows = await selectRows<{ was_due: boolean }>(
+  const rows = await selectRows<{ busy: boolean }>(
     db,
     sql`update ${runners} as r set analysis_due_at = ${now.toISOString()}::timestamptz
-        from (select id, analysis_due_at from ${runners} where id = ${runnerId} for update) as prior
+        from (select id, analysis_due_at, last_analyzed_at from ${runners} where id = ${runnerId} for update) as prior
         where r.id = prior.id
-        returning prior.analysis_due_at is not null as was_due`,
+        returning (prior.analysis_due_at is not null
+          or coalesce(prior.last_analyzed_at > ${recent.toISOString()}::timestamptz, false)) as busy`,
   );
-  return { immediate: rows[0]?.was_due !== true };
+  return { immediate: rows[0]?.busy !== true };
 }
 
 /**

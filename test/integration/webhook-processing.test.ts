@@ -167,6 +167,19 @@ describe('processing Strava events (events worker, real Postgres and Redis)', ()
     expect(jobs[0]!.delay).toBe(0);
   });
 
+  it('When an analysis read Strava a moment ago (its job may still be finishing), then an event waits the coalescing window', async () => {
+    const runner = await addRunner();
+    await database.db
+      .update(runners)
+      .set({ lastAnalyzedAt: new Date(Date.now() - 500) })
+      .where(eq(runners.id, runner.id));
+    const b = event(runner.athleteId);
+    await post(b);
+    await eventually(async () => expect(await rowOf(keyOf(b))).toMatchObject({ status: 'done' }));
+    const [job] = await analysisJobs(runner.id);
+    expect(job?.opts.delay).toBe(ANALYSIS_COALESCE_MS);
+  });
+
   it.each([
     ['a type change', { aspect_type: 'update', updates: { type: 'Run' } }],
     ['going private', { aspect_type: 'update', updates: { private: 'true' } }],
