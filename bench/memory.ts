@@ -9,7 +9,7 @@
  * simulator in the bench process). The events (bench/lib/events.ts mix:
  * creates, updates, deletes, forged deauthorizations; each a new inbox row)
  * are posted open-loop at a steady `rate` for `runners` connected runners, so
- * the worker processes every one of them (debounced analyses read the
+ * the worker processes every one of them (coalesced analyses read the
  * simulator). VmRSS comes from /proc/<pid>/status; Redis from INFO memory.
  * Samples: before the load, after 50k, after 100k, and once the queues have
  * drained; a trace every 10 s is printed too.

@@ -11,12 +11,13 @@
  *   over 80 days and one shoe);
  * - a day's events: each runner uploads one or two runs; some rename a run (title-only: no
  *   analysis), some change a run's type, some delete an old run (seeded random mix), each action
- *   `spacingS` apart (beyond the 3 s debounce, so none coalesce), runners interleaved;
+ *   `spacingS` apart (beyond the 3 s coalescing window, so each is analysed at once), runners interleaved;
  * - the rest of the day: one reconciliation read and one shoe refresh per runner (the most either
  *   costs a day, docs/strava-quota.md#what-a-runner-costs-per-day), measured by ageing the last
  *   read and the shoe cache by 25 hours and running the reconciliation job;
  * - bursts: `burstEvents` new runs for one runner uploaded at once (one bulk upload, the simulator
- *   posts every webhook), for `burstRunners` runners; the debounce coalesces them.
+ *   posts every webhook), for `burstRunners` runners; the first is analysed at once, the rest
+ * coalesce into one follow-up.
  * Runners served a day = what background work may spend a day (the daily read limit less the
  * governor's 5% reserve and the 5% kept for connects) / calls per runner-day (the day's events
  * plus the rest of the day). Targets: ≤ 1.00 call per processed activity for the day's events,

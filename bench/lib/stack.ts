@@ -279,8 +279,10 @@ export function steadyHistory(
  * Connects `count` simulated athletes the way the OAuth callback does (test
  * helper `connectRunner`: consent on the simulator, code exchange, encrypted
  * tokens), gives each a shoe and a steady history, a verified email address
- * (when asked), and a connection date before that history's end so new runs
- * can alert. The plan and cached runs come from one baseline analysis.
+ * (when asked), and a connection date before that history's end. The plan and
+ * cached runs come from one baseline analysis: the connect read, so that
+ * history never alerts and every run created afterwards can
+ * (docs/alerts.md#what-may-alert).
  */
 export async function connectRunners(
   stack: Stack,

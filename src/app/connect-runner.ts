@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import { insertPlanVersion, loadCurrentPlan } from '../db/repositories/plans.js';
+import { deleteSightings } from '../db/repositories/run-sightings.js';
 import { runners } from '../db/schema/index.js';
 import { initialPlan } from '../domain/plan.js';
 import type { ExchangedAuthorization } from '../integrations/strava/client.js';
@@ -38,7 +39,8 @@ export function canReadActivities(granted: readonly string[]): boolean {
  * athlete id, store the tokens encrypted, start the plan (version 1, daily,
  * from now: the plan begins at connect) and mark the first analysis due, all
  * in one transaction; then enqueue the backfill. A reconnect keeps the runner's
- * history, settings and `connected_at`, and clears `disconnected_at`.
+ * settings and `connected_at`, and clears `disconnected_at`; whether it keeps
+ * their history is `historyOnReconnect`'s call.
  * Without an activity scope the runner is connected parked instead
  * (docs/strava-quota.md): tokens are kept (disconnect can still revoke them),
  * no analysis is queued, and the plan page asks them to reconnect.
@@ -54,6 +56,11 @@ export async function connectRunner(
   // Without an activity scope every list call is refused: connect "needing access", queue nothing.
   const readsActivities = canReadActivities(grantedScopes);
   const connected = await deps.db.transaction(async (tx) => {
+    const [prior] = await tx
+      .select({ disconnectedAt: runners.disconnectedAt, scopes: runners.scopes })
+      .from(runners)
+      .where(eq(runners.athleteId, athlete.id))
+      .for('update');
     const [row] = await tx
       .insert(runners)
       .values({
@@ -86,19 +93,57 @@ export async function connectRunner(
         created: sql<boolean>`(xmax = 0)`,
       });
     const runnerId = row!.id;
+    const history = prior ? historyOnReconnect(prior, grantedScopes) : 'keep';
+    if (history !== 'keep') await startNewHistory(tx, runnerId, history);
     await deps.strava.saveTokens(tx, runnerId, athlete.id, authorization);
     if (!(await loadCurrentPlan(tx, runnerId))) await insertPlanVersion(tx, runnerId, initialPlan(now));
-    if (readsActivities) await markAnalysisDue(tx, runnerId, now);
-    else await parkWithoutActivityScope(tx, runnerId, now);
-    return { runnerId, created: Boolean(row!.created), emailVerified: row!.emailVerifiedAt !== null };
+    const timing = readsActivities ? await markAnalysisDue(tx, runnerId, now) : null;
+    if (!readsActivities) await parkWithoutActivityScope(tx, runnerId, now);
+    return {
+      runnerId,
+      created: Boolean(row!.created),
+      emailVerified: row!.emailVerifiedAt !== null,
+      timing,
+    };
   });
   // After commit: Redis never holds a transaction open. A failed add is left to the sweeper (due mark committed).
-  if (readsActivities) await enqueueAnalysis(deps, connected.runnerId, 'connect', 'interactive');
+  if (connected.timing)
+    await enqueueAnalysis(deps, connected.runnerId, 'connect', {
+      timing: connected.timing,
+      priority: 'interactive',
+    });
   deps.logger.info(
     { runnerId: connected.runnerId, created: connected.created, readsActivities },
     readsActivities ? 'runner connected' : 'runner connected without activity access: parked',
   );
-  return { ...connected, missingScopes: missingScopesOf(grantedScopes) };
+  return {
+    runnerId: connected.runnerId,
+    created: connected.created,
+    emailVerified: connected.emailVerified,
+    missingScopes: missingScopesOf(grantedScopes),
+  };
+}
+
+/**
+ * What a reconnect does to the runner's history (docs/alerts.md#reconnecting). Signing in again
+ * is a reconnect too, so an ordinary one keeps everything: a run syncing while the runner signs
+ * in still alerts. After a disconnect (revoked, parked) the next read starts a new history, as on
+ * a first connect. Newly granting private activities makes the next read history as well (the
+ * private runs it reveals are old), while runs already seen keep their standing.
+ */
+export function historyOnReconnect(
+  prior: { disconnectedAt: Date | null; scopes: string },
+  granted: readonly string[],
+): 'keep' | 'new' | 'reread' {
+  if (prior.disconnectedAt !== null) return 'new';
+  const before = prior.scopes.split(',');
+  if (granted.includes('activity:read_all') && !before.includes('activity:read_all')) return 'reread';
+  return 'keep';
+}
+
+async function startNewHistory(tx: Tx, runnerId: string, history: 'new' | 'reread'): Promise<void> {
+  if (history === 'new') await deleteSightings(tx, runnerId);
+  await tx.update(runners).set({ connectReadAt: null }).where(eq(runners.id, runnerId));
 }
 
 /** After `saveTokens` (which clears `disconnected_at`), in the same transaction. */

@@ -101,6 +101,13 @@ export function exerciseView(dose: PlanExerciseJson): ExerciseView {
   };
 }
 
+/** Section headings, the same words on the plan page and in emails. */
+export const SECTION_HEADINGS = {
+  why: 'Why your plan changed',
+  exercises: 'Your exercises',
+  checkIn: 'How does your knee feel today?',
+} as const;
+
 export const GUIDANCE_NOTE =
   'This is general guidance, not medical advice. Stop any exercise that makes the pain worse, and see a physical therapist if knee pain lasts more than a week.';
 

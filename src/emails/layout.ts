@@ -9,6 +9,8 @@ import { compileHtml } from './templates.js';
 export const STYLE = {
   h1: 'margin:0 0 16px;font-size:22px;line-height:1.3;color:#111827;',
   h2: 'margin:24px 0 8px;font-size:18px;line-height:1.3;color:#111827;',
+  h3: 'margin:0 0 8px;font-size:16px;line-height:1.3;color:#111827;',
+  muted: 'font-weight:normal;color:#6b7280;',
   p: 'margin:0 0 12px;font-size:16px;line-height:1.5;color:#1f2937;',
   small: 'margin:0 0 8px;font-size:13px;line-height:1.5;color:#6b7280;',
   button:

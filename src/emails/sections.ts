@@ -1,5 +1,12 @@
 import type { PlanJson } from '../domain/plan-view.js';
-import { type ExerciseView, exerciseView, PHYSIO_NOTE, phaseSummary, reviewSentence } from './format.js';
+import {
+  type ExerciseView,
+  exerciseView,
+  PHYSIO_NOTE,
+  phaseSummary,
+  reviewSentence,
+  SECTION_HEADINGS,
+} from './format.js';
 import { STYLE } from './layout.js';
 import type { CheckInLinks } from './links.js';
 import { compileHtml } from './templates.js';
@@ -26,14 +33,14 @@ function planSectionView(plan: PlanJson, planUrl: string, timeZone: string): Pla
   };
 }
 
-const renderPlanHtml = compileHtml<PlanSectionView>(`<h2 style="<%= it.style.h2 %>">Your plan</h2>
-<p style="<%= it.style.p %>"><%= it.summary %></p>
-<% if (it.review) { %><p style="<%= it.style.p %>"><%= it.review %></p><% } %>
+const renderPlanHtml = compileHtml<
+  PlanSectionView & { heading: string }
+>(`<h2 style="<%= it.style.h2 %>"><%= it.heading %></h2>
+<p style="<%= it.style.p %>"><%= it.summary %><% if (it.review) { %> <%= it.review %><% } %></p>
 <% if (it.physio) { %><p style="<%= it.style.warn %>"><%= it.physio %></p><% } %>
-<h2 style="<%= it.style.h2 %>">How to do each exercise</h2>
 <% it.exercises.forEach(function (ex) { %>
 <div style="<%= it.style.box %>">
-<p style="<%= it.style.p %>"><strong><%= ex.name %></strong>: <%= ex.dose %></p>
+<p style="<%= it.style.p %>"><strong><%= ex.name %></strong>, today's dose: <%= ex.dose %></p>
 <ol style="margin:0 0 8px;padding-left:20px;">
 <% ex.steps.forEach(function (step) { %><li style="<%= it.style.li %>"><%= step %></li>
 <% }) %></ol>
@@ -43,20 +50,22 @@ const renderPlanHtml = compileHtml<PlanSectionView>(`<h2 style="<%= it.style.h2 
 <p style="margin:16px 0;"><a href="<%= it.planUrl %>" style="<%= it.style.button %>">Open your plan</a></p>
 `);
 
+/** The plan and its exercises with today's dose, under the plan page's heading. */
 export function planSectionHtml(plan: PlanJson, planUrl: string, timeZone: string): string {
-  return renderPlanHtml(planSectionView(plan, planUrl, timeZone));
+  return renderPlanHtml({ ...planSectionView(plan, planUrl, timeZone), heading: SECTION_HEADINGS.exercises });
 }
 
 export function planSectionText(plan: PlanJson, planUrl: string, timeZone: string): string {
   const view = planSectionView(plan, planUrl, timeZone);
-  const lines = ['YOUR PLAN', view.summary];
-  if (view.review) lines.push(view.review);
+  const lines = [
+    textHeading(SECTION_HEADINGS.exercises),
+    view.review ? `${view.summary} ${view.review}` : view.summary,
+  ];
   if (view.physio) lines.push('', `! ${view.physio}`);
-  lines.push('', 'HOW TO DO EACH EXERCISE');
   for (const ex of view.exercises) {
     lines.push(
       '',
-      `${ex.name}: ${ex.dose}`,
+      `${ex.name}, today's dose: ${ex.dose}`,
       ...ex.steps.map((s, i) => `  ${i + 1}. ${s}`),
       `  ${ex.purpose}`,
     );
@@ -65,21 +74,27 @@ export function planSectionText(plan: PlanJson, planUrl: string, timeZone: strin
   return lines.join('\n');
 }
 
+/** A plain-text heading: the same words as the HTML one, underlined. */
+export function textHeading(title: string): string {
+  return `${title}\n${'-'.repeat(title.length)}`;
+}
+
 const renderCheckInHtml = compileHtml<{
   style: typeof STYLE;
   links: CheckInLinks;
-}>(`<h2 style="<%= it.style.h2 %>">How does your knee feel?</h2>
-<p style="<%= it.style.p %>">Tell us with one tap; the plan tapers back as you feel able.</p>
+  heading: string;
+}>(`<h2 style="<%= it.style.h2 %>"><%= it.heading %></h2>
+<p style="<%= it.style.p %>">Tell us with one click; the plan tapers back as you feel able.</p>
 <p style="margin:0 0 12px;"><a href="<%= it.links.fine %>" style="<%= it.style.secondaryButton %>">Fine</a><a href="<%= it.links.sore %>" style="<%= it.style.secondaryButton %>">A bit sore</a><a href="<%= it.links.pain %>" style="<%= it.style.secondaryButton %>">Painful</a></p>
 `);
 
 export function checkInHtml(links: CheckInLinks): string {
-  return renderCheckInHtml({ style: STYLE, links });
+  return renderCheckInHtml({ style: STYLE, links, heading: SECTION_HEADINGS.checkIn });
 }
 
 export function checkInText(links: CheckInLinks): string {
   return [
-    'HOW DOES YOUR KNEE FEEL?',
+    textHeading(SECTION_HEADINGS.checkIn),
     'Tell us with one click; the plan tapers back as you feel able.',
     `  Fine: ${links.fine}`,
     `  A bit sore: ${links.sore}`,

@@ -1,4 +1,5 @@
-import { metricRows } from './format.js';
+import type { Units } from '../domain/types.js';
+import { alertReasons } from './alert-reasons.js';
 import { renderLayout, STYLE, textFooter } from './layout.js';
 import { httpUrl } from './links.js';
 import { displayName, sanitizeHeaders, sanitizeHeaderValue } from './sanitize.js';
@@ -9,9 +10,11 @@ export type ShoeMileageEmailInput = {
   firstName: string;
   /** The shoe's name on Strava (untrusted). */
   shoeName: string;
-  /** The `shoe_mileage` detection (its message carries the distance in the runner's units). */
+  /** The `shoe_mileage` detection; its text is rebuilt in the runner's units. */
   detection: EmailDetection;
   links: { plan: string; unsubscribe: string };
+  /** The runner's units setting; default metric. */
+  units?: Units;
 };
 
 const ADVICE =
@@ -44,8 +47,9 @@ export function renderShoeMileageEmail(input: ShoeMileageEmailInput): RenderedEm
   const planUrl = httpUrl(input.links.plan);
   const unsubscribeUrl = httpUrl(input.links.unsubscribe);
   const greeting = name ? `Hi ${name},` : 'Hi,';
-  const message = displayName(input.detection.message, 500);
-  const metrics = metricRows(input.detection.metrics);
+  const [reason] = alertReasons([input.detection], input.units ?? 'metric');
+  const message = displayName(reason?.message ?? input.detection.message, 600);
+  const metrics = [...(reason?.facts ?? [])];
   const headline = shoe ? `time to check your shoes (${shoe})` : 'time to check your shoes';
 
   const html = renderLayout({

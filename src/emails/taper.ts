@@ -1,10 +1,10 @@
 import type { PlanJson } from '../domain/plan-view.js';
+import { capitalize } from './alert-reasons.js';
 import { renderLayout, STYLE, textFooter } from './layout.js';
 import { type CheckInLinks, checkInUrls, httpUrl } from './links.js';
 import { displayName, sanitizeHeaders, sanitizeHeaderValue } from './sanitize.js';
 import { checkInHtml, checkInText, planSectionHtml, planSectionText } from './sections.js';
 import { compileHtml } from './templates.js';
-import { capitalize } from './trigger-phrases.js';
 import type { RenderedEmail } from './types.js';
 
 export type TaperEmailInput = {

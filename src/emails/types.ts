@@ -8,12 +8,15 @@ export type RenderedEmail = {
   headers: Record<string, string>;
 };
 
-/** A detection as the emails need it (messages are already human-readable, in the runner's units). */
+/**
+ * A detection as the emails need it. The text is rebuilt from `metrics` in the runner's units at
+ * send time; `message` (as stored) is only the fallback for rows queued before `localDate` was.
+ */
 export type EmailDetection = {
   kind: DetectionKind;
   message: string;
   metrics: Record<string, number | string | null>;
   severity?: Severity;
-  /** The Strava activity name, when known (shown in the subject for a single long run). */
-  activityName?: string | null;
+  /** The run's local day, YYYY-MM-DD. */
+  localDate?: string;
 };

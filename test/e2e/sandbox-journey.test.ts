@@ -170,6 +170,13 @@ describe('sandbox journey in Chromium', () => {
       );
     });
 
+    // Ada's eight weeks of running are on Strava before she connects: the connect read finds them.
+    const ada = await step('an athlete with history on the simulator', async () => {
+      const created = await sim.createAthlete({ firstname: 'Ada' });
+      await sim.createActivities({ activities: historyRuns(created.id, Date.now()), notify: false });
+      return created;
+    });
+
     await step('landing page', async () => {
       await page.goto(`${publicUrl}/`);
       await page.getByText('Sandbox mode: RampGuard is talking to a built-in Strava simulator').waitFor();
@@ -185,14 +192,10 @@ describe('sandbox journey in Chromium', () => {
 
     const athleteId = await step('consent on the simulator', async () => {
       await page.waitForURL(/\/sim\/oauth\/authorize/);
-      await page.selectOption('#athlete_id', 'new');
-      await page.fill('#new_athlete_firstname', 'Ada');
+      await page.selectOption('#athlete_id', ada.id);
       await shoot(page, '02-consent');
       await page.getByRole('button', { name: 'Authorize' }).click();
       await page.waitForURL(`${publicUrl}/onboarding`);
-      const athletes = await sim.listAthletes();
-      const ada = athletes.find((a) => a.firstname === 'Ada');
-      if (!ada) throw new Error('the simulator did not create the athlete');
       return ada.id;
     });
 
@@ -235,14 +238,13 @@ describe('sandbox journey in Chromium', () => {
       });
     });
 
-    const spikeId = await step('8 weeks of history, then a spike run (webhook)', async () => {
+    const spikeId = await step('a spike run after connecting (webhook)', async () => {
       const now = Date.now();
-      await sim.createActivities({ activities: historyRuns(athleteId, now), notify: false });
       const spike = await sim.createActivity({
         athleteId,
         distance: 20_000,
         moving_time: 6_600,
-        // After connecting (only runs that arrive after connecting can alert).
+        // Reaches Strava after the connect read: only such runs can alert.
         start_date: new Date(now).toISOString(),
         name: HOSTILE_RUN_NAME,
       });

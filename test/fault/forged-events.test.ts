@@ -8,8 +8,8 @@ import { type FaultHarness, startFaultHarness } from '../helpers/fault-harness.j
  * docs/strava-quota.md: 40 forged deauthorizations and 40 forged creates for
  * one connected athlete, posted within a few seconds, are all answered 200,
  * delete nothing, and cost one deauthorization check plus one list call per
- * analysis: 2 calls when the burst lands in one debounce window, 3 at most
- * when a slow machine spreads the posts past it (the one follow-up analysis).
+ * analysis: the first event starts one at once and the rest wait for the single
+ * follow-up (docs/analysis-latency.md), so 2 or 3 calls.
  */
 describe('fault: a burst of forged events for one athlete', () => {
   let h: FaultHarness;
@@ -62,8 +62,8 @@ describe('fault: a burst of forged events for one athlete', () => {
       calls.filter((c) => c.path === '/api/v3/athlete'),
       described,
     ).toHaveLength(1);
-    // One list call per analysis: the burst is one debounced analysis, plus at most the single
-    // follow-up BullMQ keeps when events arrive while it runs (a slow machine spreads the posts).
+    // One list call per analysis: the first event's analysis, plus at most the single follow-up
+    // that gathers every event arriving while it is running or due.
     const lists = calls.filter((c) => c.path === '/api/v3/athlete/activities');
     expect(lists.length, described).toBeGreaterThanOrEqual(1);
     expect(lists.length, described).toBeLessThanOrEqual(2);

@@ -257,8 +257,8 @@ export async function startFaultHarness(options: HarnessOptions = {}) {
       }
       harnessRunners.push({ index, runnerId, athleteId, email: `runner${index}@example.test` });
     }
-    // Baseline: the backfill analysis (plan v1, history never alerts), then a verified address and
-    // a connect time an hour back, so runs recorded during the load can alert.
+    // Baseline: the backfill analysis is the connect read (plan v1; its runs are history and never
+    // alert, runs recorded during the load can), then a verified address.
     for (const r of harnessRunners) {
       const result = await analyzeRunner(app.deps, r.runnerId);
       if (result.outcome !== 'done') throw new Error(`baseline analysis skipped: ${result.reason}`);

@@ -117,6 +117,7 @@ describe('verification email abuse brakes', () => {
         firstName: 'Zelda',
         email: address,
         timeZone: 'UTC',
+        units: 'metric',
         linksFrom: row.createdAt,
         linkVersion: 1,
       });

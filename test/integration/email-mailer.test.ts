@@ -207,19 +207,20 @@ describe('header injection through the real transport (reliability.md D.32)', ()
     )
     .map((parts) => parts.join(''));
 
-  it('CR, LF, U+2028/2029 in names and activity titles never add a header line', async () => {
+  it('CR, LF, U+2028/2029 in names and shoe names never add a header line', async () => {
     let run = 0;
     await fc.assert(
-      fc.asyncProperty(hostile, hostile, async (firstName, activityName) => {
+      fc.asyncProperty(hostile, hostile, async (firstName, shoeName) => {
         run += 1;
         const rendered = renderAlertEmail({
           firstName,
           detections: [
             {
-              kind: 'session_spike',
-              message: 'Your run was 45% longer than your longest run in the last 30 days.',
-              metrics: { increasePct: 45 },
-              activityName,
+              kind: 'gear_change',
+              severity: 'high',
+              localDate: '2026-03-03',
+              message: 'Your run was your first in new shoes.',
+              metrics: { gearId: 'g1', shoeName, shoeDistanceKm: 12 },
             },
           ],
           plan: PLAN,

@@ -145,6 +145,20 @@ describe('server-rendered pages', () => {
           },
         ])
         .returning({ id: detections.id });
+      // Found by the connect read in the weeks before connecting: history, never mailed.
+      const earlier = now - 40 * DAY;
+      await db.insert(detections).values({
+        runnerId,
+        activityId: String(9_007_199_254_740_000n + 20n),
+        localDate: dayOf(earlier),
+        occurredAt: new Date(earlier),
+        key: `weekly_ramp:${dayOf(earlier)}`,
+        kind: 'weekly_ramp',
+        severity: 'moderate',
+        metrics: { last7dKm: 40.2, baselineWeeklyKm: 28, increasePct: 44 },
+        message: 'You ran 40.2 km in the 7 days before, 44% more than your average week.',
+        alertable: false,
+      });
       const raisedAt = new Date(spikeAt + 3_600_000);
       await insertPlanVersion(db, runnerId, {
         ...initialPlan(raisedAt),
@@ -310,7 +324,18 @@ describe('server-rendered pages', () => {
       expect(page).toContain(
         `<a class="strava-link" href="https://www.strava.com/activities/${SPIKE_ACTIVITY}">View on Strava`,
       );
-      expect(page).toContain('<dt>Increase (%)</dt><dd>110</dd>');
+      expect(page).toContain('<dt>Longer by</dt><dd>110%</dd>');
+      // Which ramps changed the plan, and which came from the runs read on connecting.
+      const why = page.slice(page.indexOf('id="why-title"'), page.indexOf('id="load-title"'));
+      expect(why.match(/Changed your plan on /g)).toHaveLength(2);
+      expect(why).toContain(
+        'Found in your last 12 weeks before you connected: shown for context, no alert sent.',
+      );
+      expect(why).toContain('<h4>Weekly distance jump</h4>');
+      expect(why).toContain('Before you connected: shown for context, no alert sent.');
+      expect(why.indexOf('Weekly distance jump')).toBeGreaterThan(why.indexOf('Before you connected'));
+      // A raw gear id is never shown.
+      expect(why).not.toMatch(/\bg2\b/);
       expect(page).toContain('<title id="chart-title">Distance per week, last 12 weeks (km)</title>');
       expect(page).toContain('<desc id="chart-desc">');
       expect(page).toContain('<caption>Distance per week, last 12 weeks</caption>');
@@ -342,6 +367,19 @@ describe('server-rendered pages', () => {
       expect(onboarding).toContain(
         '<title>Welcome, &quot;&gt;&lt;img src=x onerror=alert(1)&gt; · RampGuard</title>',
       );
+    });
+
+    it('shows a runner in miles every distance in miles: detections, their numbers, chart and shoes', async () => {
+      const { cookie } = await seedRunner({ units: 'imperial' });
+      const page = (await get('/plan', cookie).expect(200)).text;
+      const main = page.slice(page.indexOf('<main>'), page.indexOf('</main>'));
+      expect(main).not.toMatch(/\bkm\b/);
+      expect(main).toContain('Your 13.0 mi run on');
+      expect(main).toContain('<dt>This run</dt><dd>13.0 mi</dd>');
+      expect(main).toContain('<dt>Longest run in the 30 days before</dt><dd>6.2 mi</dd>');
+      expect(main).toContain('<dt>Last 7 days</dt><dd>25.0 mi</dd>');
+      expect(main).toContain('mi per week');
+      expect(main).toContain('Daily trainer: 279.6 mi');
     });
 
     it('says the baseline is still building, in miles for imperial runners, and shows physio advice', async () => {

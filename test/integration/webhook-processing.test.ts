@@ -10,7 +10,11 @@ import { eventKeyOf } from '../../src/app/webhook/event-key.js';
 import { runners, webhookInbox } from '../../src/db/schema/index.js';
 import { createApp } from '../../src/http/app.js';
 import { createStravaWebhookRouter } from '../../src/http/strava-webhook/route.js';
-import { ANALYZE_RUNNER_JOB } from '../../src/jobs/analysis-request.js';
+import {
+  ANALYSIS_COALESCE_MS,
+  ANALYZE_RUNNER_JOB,
+  enqueueAnalysis,
+} from '../../src/jobs/analysis-request.js';
 import { createWorkerConnection } from '../../src/jobs/redis.js';
 import { stravaEventJob } from '../../src/jobs/strava-event/job.js';
 import { closeWorkers, startWorkers } from '../../src/jobs/worker.js';
@@ -120,7 +124,7 @@ describe('processing Strava events (events worker, real Postgres and Redis)', ()
     await database?.drop();
   });
 
-  it('When an activity is created, then the row is done and one debounced analysis is due and queued', async () => {
+  it('When an activity is created and nothing is due, then the row is done and the analysis is queued at once', async () => {
     const runner = await addRunner();
     const b = event(runner.athleteId);
     await post(b);
@@ -132,8 +136,48 @@ describe('processing Strava events (events worker, real Postgres and Redis)', ()
     const jobs = await analysisJobs(runner.id);
     expect(jobs).toHaveLength(1);
     expect(jobs[0]!.data).toEqual({ runnerId: runner.id });
-    expect(jobs[0]!.opts.delay).toBe(3_000);
+    expect(jobs[0]!.opts.delay).toBe(0);
     expect(jobs[0]!.opts.deduplication).toMatchObject({ id: `analyze-${runner.id}`, keepLastIfActive: true });
+
+    // A second event while that analysis is due (not yet started) adds nothing: the queued one reads it.
+    const second = event(runner.athleteId);
+    await post(second);
+    await eventually(async () => expect(await rowOf(keyOf(second))).toMatchObject({ status: 'done' }));
+    expect(await analysisJobs(runner.id)).toHaveLength(1);
+  });
+
+  it('When an analysis is already due, then an event waits the coalescing window, and a later immediate request pulls it forward', async () => {
+    const runner = await addRunner();
+    // As while an analysis runs: the due mark is cleared only by its commit.
+    await database.db
+      .update(runners)
+      .set({ analysisDueAt: new Date(Date.now() - 1_000) })
+      .where(eq(runners.id, runner.id));
+    const b = event(runner.athleteId);
+    await post(b);
+    await eventually(async () => expect(await rowOf(keyOf(b))).toMatchObject({ status: 'done' }));
+    const [job] = await analysisJobs(runner.id);
+    expect(job?.opts.delay).toBe(ANALYSIS_COALESCE_MS);
+    expect(await job!.getState()).toBe('delayed');
+
+    await enqueueAnalysis(app.deps, runner.id, 'test', { timing: { immediate: true } });
+    const jobs = await analysisJobs(runner.id);
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]!.id).toBe(job!.id);
+    expect(jobs[0]!.delay).toBe(0);
+  });
+
+  it('When an analysis read Strava a moment ago (its job may still be finishing), then an event waits the coalescing window', async () => {
+    const runner = await addRunner();
+    await database.db
+      .update(runners)
+      .set({ lastAnalyzedAt: new Date(Date.now() - 500) })
+      .where(eq(runners.id, runner.id));
+    const b = event(runner.athleteId);
+    await post(b);
+    await eventually(async () => expect(await rowOf(keyOf(b))).toMatchObject({ status: 'done' }));
+    const [job] = await analysisJobs(runner.id);
+    expect(job?.opts.delay).toBe(ANALYSIS_COALESCE_MS);
   });
 
   it.each([

@@ -1,14 +1,17 @@
 import { eq, sql } from 'drizzle-orm';
+import type { Tx } from '../../db/client.js';
 import { lockRunnerState } from '../../db/locks.js';
 import {
   loadWeeklyDetections,
   recordDetections,
   type StoredDetection,
 } from '../../db/repositories/detections.js';
+import { deleteSightings, insertSightings, loadSightings } from '../../db/repositories/run-sightings.js';
 import { loadShoes, replaceRuns, upsertShoes } from '../../db/repositories/runs.js';
 import { runners } from '../../db/schema/index.js';
 import { detect } from '../../domain/detect.js';
-import type { Detection, Units } from '../../domain/types.js';
+import { mayAlert, newSightings, type Sighting, staleSightings } from '../../domain/sightings.js';
+import type { Detection, Run, Units } from '../../domain/types.js';
 import type { AppDeps } from '../deps.js';
 import { advancePlan } from './advance-plan.js';
 import { fetchWindow } from './fetch-window.js';
@@ -65,8 +68,17 @@ export async function analyzeRunner(
       units: fresh.units as Units,
       previous: await loadWeeklyDetections(tx, runnerId),
     });
-    // Only runs that arrive after connecting can alert; history found on connect is shown, never mailed.
-    const isAlertable = (d: Detection) => d.occurredAt >= fresh.connectedAt;
+    // The read that ends a connect is history: its runs never alert (docs/alerts.md#what-may-alert).
+    const connectRead = fresh.connectReadAt === null;
+    const sightings = await recordSightings(
+      tx,
+      runnerId,
+      fetched.runs,
+      readStartedAt,
+      windowStart,
+      connectRead,
+    );
+    const isAlertable = (d: Detection) => mayAlert(d.activityId, sightings);
     const changed = await recordDetections(tx, runnerId, found, isAlertable, readStartedAt);
     const timeZone = latestTimezone(fetched.runs) ?? fresh.timezone;
     const triggers = changed.filter((d) => d.alertable && d.kind !== 'shoe_mileage');
@@ -84,6 +96,7 @@ export async function analyzeRunner(
       .set({
         timezone: timeZone,
         lastAnalyzedAt: readStartedAt,
+        ...(connectRead ? { connectReadAt: readStartedAt } : {}),
         backfillStatus: 'done',
         backfillRuns: fetched.runs.length,
         updatedAt: readStartedAt,
@@ -99,6 +112,28 @@ export async function analyzeRunner(
       outboxIds,
     } as const;
   });
+}
+
+/**
+ * Records the runs this read saw for the first time and drops sightings no read can need again;
+ * returns every sighting of the runner's window.
+ */
+async function recordSightings(
+  tx: Tx,
+  runnerId: string,
+  runs: readonly Run[],
+  readStartedAt: Date,
+  windowStart: Date,
+  connectRead: boolean,
+): Promise<ReadonlyMap<string, Sighting>> {
+  const known = await loadSightings(tx, runnerId);
+  const runIds = runs.map((r) => r.id);
+  const added = newSightings(known, runIds, readStartedAt, connectRead);
+  await insertSightings(tx, runnerId, added);
+  const all = new Map(known);
+  for (const s of added) all.set(s.activityId, s);
+  await deleteSightings(tx, runnerId, staleSightings(all.values(), runIds, windowStart));
+  return all;
 }
 
 function latestTimezone(runs: readonly { startDate: Date; timezone: string }[]): string | undefined {

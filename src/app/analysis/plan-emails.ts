@@ -28,12 +28,7 @@ export function alertEmail(
     dedupeKey: `alert:${runnerId}:v${change.version}`,
     payload: {
       detectionIds: triggers.map((d) => d.id),
-      detections: triggers.map((d) => ({
-        kind: d.kind,
-        severity: d.severity,
-        message: d.message,
-        metrics: d.metrics,
-      })),
+      detections: triggers.map(emailDetection),
       plan: toPlanJson(plan, history),
       timeZone,
     },
@@ -64,12 +59,18 @@ export function shoeMileageEmail(runnerId: string, detection: StoredDetection): 
     dedupeKey: `shoe_mileage:${runnerId}:${detection.key}`,
     payload: {
       shoeName: String(detection.metrics.shoeName ?? ''),
-      detection: {
-        kind: detection.kind,
-        severity: detection.severity,
-        message: detection.message,
-        metrics: detection.metrics,
-      },
+      detection: emailDetection(detection),
     },
+  };
+}
+
+/** What an email needs of a detection: its numbers and day (the text is rebuilt in the runner's units). */
+function emailDetection(d: StoredDetection) {
+  return {
+    kind: d.kind,
+    severity: d.severity,
+    localDate: d.localDate,
+    message: d.message,
+    metrics: d.metrics,
   };
 }

@@ -66,6 +66,7 @@ export async function readRecipient(tx: Tx, runnerId: string) {
     .select({
       firstname: runners.firstname,
       timezone: runners.timezone,
+      units: runners.units,
       email: runners.email,
       emailVerifiedAt: runners.emailVerifiedAt,
       unsubscribedAt: runners.unsubscribedAt,

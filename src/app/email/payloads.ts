@@ -22,7 +22,7 @@ export const ZEmailDetection = z.object({
   message: z.string(),
   metrics: z.record(z.string(), z.union([z.number(), z.string(), z.null()])),
   severity: z.enum(['info', 'low', 'moderate', 'high']).optional(),
-  activityName: z.string().nullish(),
+  localDate: z.iso.date().optional(),
 });
 
 const ZPhase = z.enum(['daily', 'taper', 'maintenance']);

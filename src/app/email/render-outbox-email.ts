@@ -1,4 +1,5 @@
 import type { Config } from '../../config.js';
+import type { Units } from '../../domain/types.js';
 import { renderAlertEmail } from '../../emails/alert.js';
 import { renderShoeMileageEmail } from '../../emails/shoe-mileage.js';
 import { renderStravaAccessEmail } from '../../emails/strava-access.js';
@@ -20,6 +21,8 @@ export type RenderTarget = {
   email: string;
   /** The runner's zone, for payloads that carry none. */
   timeZone: string;
+  /** The runner's units setting, read at send time (docs/alerts.md#units). */
+  units: Units;
   /**
    * Token expiries count from the row's creation, not from the send, so every
    * re-send of a row renders byte-for-byte the same links.
@@ -61,6 +64,7 @@ function render(config: RenderConfig, content: OutboxContent, to: RenderTarget):
         plan: content.payload.plan,
         links: { plan, unsubscribe, checkIn: checkInUrls(config, to.runnerId, to.linksFrom) },
         timeZone: content.payload.timeZone ?? to.timeZone,
+        units: to.units,
       });
     case 'taper':
       return renderTaperEmail({
@@ -75,6 +79,7 @@ function render(config: RenderConfig, content: OutboxContent, to: RenderTarget):
         shoeName: content.payload.shoeName,
         detection: content.payload.detection,
         links: { plan, unsubscribe },
+        units: to.units,
       });
     case 'strava_access':
       return renderStravaAccessEmail({

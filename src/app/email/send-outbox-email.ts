@@ -138,6 +138,7 @@ async function deliver(tx: Tx, deps: AppDeps, outboxId: number, jobAttemptsMade:
       firstName: recipient.firstname,
       email: recipient.email,
       timeZone: recipient.timezone,
+      units: recipient.units,
       linksFrom: primary.row.createdAt,
       linkVersion: recipient.linkVersion,
     });

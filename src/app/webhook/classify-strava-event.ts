@@ -5,7 +5,7 @@ export type EventAction =
 
 /**
  * What an event asks of us (SPEC §4). Events are pointers, never content:
- * every activity change becomes one (debounced) analysis that re-reads
+ * every activity change asks for an analysis (coalesced) that re-reads
  * Strava. Only a pure title edit is skipped. An update whose keys we do not
  * recognise (or an empty one) is analysed: a missed change costs more than a
  * spare analysis. Deauthorization is keyed on the flag, not on `aspect_type`

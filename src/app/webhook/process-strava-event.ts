@@ -55,13 +55,13 @@ async function apply(deps: AppDeps, eventKey: string): Promise<ProcessResult> {
     case 'analyze': {
       const now = clock.now();
       // One transaction: the row is done only if the due mark committed with it.
-      const finished = await db.transaction(async (tx) => {
+      const timing = await db.transaction(async (tx) => {
         const won = await finishInboxRow(tx, eventKey, 'done', now);
-        if (won) await markAnalysisDue(tx, runnerId, now);
-        return won;
+        return won ? markAnalysisDue(tx, runnerId, now) : null;
       });
-      if (!finished) return { outcome: 'skipped', detail: 'finished concurrently' };
-      await enqueueAnalysis(deps, runnerId, action.reason);
+      if (!timing) return { outcome: 'skipped', detail: 'finished concurrently' };
+      // Nothing running or due: analyse at once; otherwise one follow-up gathers the burst.
+      await enqueueAnalysis(deps, runnerId, action.reason, { timing });
       return { outcome: 'done', detail: action.reason };
     }
     case 'deauthorize': {

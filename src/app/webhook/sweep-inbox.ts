@@ -48,7 +48,7 @@ export async function sweepInbox(deps: AppDeps, { staleAfterMs, limit }: SweepOp
   for (const { id, lastAnalyzedAt } of due) {
     // A backfill whose job was lost is still a runner waiting for their first read.
     const priority = lastAnalyzedAt === null ? 'interactive' : 'background';
-    if (await enqueueAnalysis(deps, id, 'sweep', priority)) analysesAdded++;
+    if (await enqueueAnalysis(deps, id, 'sweep', { priority })) analysesAdded++;
   }
   if (eventsAdded > 0 || due.length > 0) {
     deps.logger.info(

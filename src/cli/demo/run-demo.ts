@@ -399,7 +399,7 @@ class Tour {
       `Backfill: the first analysis reads the last ${this.running.deps.config.windowDays} days`,
       async (step) => {
         const calls = await this.stravaCalls();
-        step.update('debounced 3 s, then one analysis');
+        step.update('analysed at once, the rest in one follow-up');
         const state = await waitUntil('the backfill analysis', async () => {
           const s = await runnerState(this.db, this.runnerId);
           return s?.backfillStatus === 'done' && s.lastAnalyzedAt && s.analysisDueAt === null ? s : undefined;
@@ -437,7 +437,7 @@ class Tour {
       return {
         value: undefined,
         lines: [
-          `${runs.length} runs (${totalKm(runs)} km) uploaded → ${after.delivered - before.delivered} webhooks delivered → ${after.analyses - before.analyses} analysis (debounced), ${after.calls - before.calls} Strava calls`,
+          `${runs.length} runs (${totalKm(runs)} km) uploaded → ${after.delivered - before.delivered} webhooks delivered → ${after.analyses - before.analyses} analysis (the first at once, the rest coalesced), ${after.calls - before.calls} Strava calls`,
           `${after.detections - before.detections} new detections; plan: ${describePlan(await currentPlan(this.db, this.runnerId))}`,
         ],
       };
@@ -493,7 +493,7 @@ class Tour {
         value: alert?.file,
         lines: [
           `${runs.length - 1} runs over 6 days (${totalKm(runs.slice(0, -1))} km) + today ${km(last.distanceM)} in brand-new "Carbon racer" (${newShoe.id})`,
-          `→ ${after.delivered - before.delivered} webhooks delivered → ${after.analyses - before.analyses} analysis (a burst is debounced into one), ${after.calls - before.calls} Strava calls`,
+          `→ ${after.delivered - before.delivered} webhooks delivered → ${after.analyses - before.analyses} analysis (a burst: the first at once, the rest in one follow-up), ${after.calls - before.calls} Strava calls`,
           `→ ${found.length} detections:`,
           ...found.map((d) => `   • ${d.kind} (${d.severity}, ${d.localDate}): ${d.message}`),
           `→ plan: ${describePlan(planBefore)} → ${describePlan(await currentPlan(this.db, this.runnerId))}`,

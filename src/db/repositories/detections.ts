@@ -10,7 +10,8 @@ export type StoredDetection = Detection & { id: string; alertable: boolean };
 /**
  * Stores what detection found, idempotently: a key seen before is not stored
  * again unless its severity rose (then the row is updated and reported again,
- * SPEC §5). Returns only the new and the risen detections.
+ * SPEC §5). `isAlertable` decides, for each stored or risen one, whether it
+ * may alert (docs/alerts.md#what-may-alert). Returns only the new and the risen detections.
  */
 export async function recordDetections(
   tx: DbOrTx,
@@ -54,12 +55,14 @@ export async function recordDetections(
         .returning({ id: detections.id });
       if (row) changed.push({ ...d, id: row.id, alertable });
     } else if (rank(d.severity) > rank(prior.severity as Severity)) {
+      // Judged again: a weekly kind's rise can come from a new run that now completes the day.
+      const alertable = isAlertable(d);
       const [row] = await tx
         .update(detections)
-        .set({ ...values, notifiedAt: null, detectedAt: now })
+        .set({ ...values, alertable, notifiedAt: null, detectedAt: now })
         .where(eq(detections.id, prior.id))
-        .returning({ id: detections.id, alertable: detections.alertable });
-      if (row) changed.push({ ...d, id: row.id, alertable: row.alertable });
+        .returning({ id: detections.id });
+      if (row) changed.push({ ...d, id: row.id, alertable });
     }
   }
   return changed;

@@ -21,7 +21,7 @@ export const detections = pgTable(
     occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
     metrics: jsonb('metrics').$type<Record<string, number | string | null>>().notNull(),
     message: text('message').notNull(),
-    /** Only runs that arrive after connecting may alert; history found on connect never does. */
+    /** False for history: its run was in the connect read (docs/alerts.md#what-may-alert). */
     alertable: boolean('alertable').notNull(),
     detectedAt: timestamp('detected_at', { withTimezone: true }).notNull().defaultNow(),
     /** Set once the detection went into an alert email (or was recorded as not sendable). */

@@ -3,6 +3,7 @@ export * from './detections.js';
 export * from './email-outbox.js';
 export * from './oauth-states.js';
 export * from './plan-versions.js';
+export * from './run-sightings.js';
 export * from './runner-email-addresses.js';
 export * from './runners.js';
 export * from './runs.js';

@@ -43,8 +43,13 @@ export const runners = pgTable('runners', {
    */
   stravaFailures: integer('strava_failures').notNull().default(0),
   stravaRetryAt: timestamp('strava_retry_at', { withTimezone: true }),
-  /** Runs that start after this instant can alert; earlier ones are history (SPEC §5). */
+  /** When the runner first connected: the plan starts here. */
   connectedAt: timestamp('connected_at', { withTimezone: true }).notNull().defaultNow(),
+  /**
+   * Start of the read that ended the runner's latest (re)connect; null until that read commits
+   * (docs/alerts.md#what-may-alert). Runs that read first sees are history and never alert.
+   */
+  connectReadAt: timestamp('connect_read_at', { withTimezone: true }),
   backfillStatus: text('backfill_status', { enum: ['pending', 'running', 'done', 'failed'] })
     .notNull()
     .default('pending'),

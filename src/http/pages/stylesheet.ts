@@ -80,6 +80,8 @@ ul.checks li{margin:0 0 .4rem}
 .detection{border-top:1px solid #e5e7eb;padding:.75rem 0 .25rem}
 .detection:first-of-type{border-top:0;padding-top:0}
 .detection h3,.detection h4{margin:0 0 .25rem;font-size:1.05rem}
+.standing{margin:0 0 .4rem;font-weight:600;color:#1e3a8a}
+.detection.history .standing{color:#4b5563}
 .metrics{display:grid;grid-template-columns:auto 1fr;gap:.1rem .75rem;margin:.25rem 0 .75rem;font-size:.95rem}
 .metrics dt{color:#4b5563}
 .metrics dd{margin:0;font-weight:700}

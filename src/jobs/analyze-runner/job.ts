@@ -17,9 +17,10 @@ import { ANALYZE_RUNNER_JOB, analyzeRunnerJobOptions, ZAnalyzeRunnerPayload } fr
 import { defineJob } from '../definition.js';
 
 /**
- * The per-runner analysis (SPEC §4). Enqueued by `requestAnalysis` with a
- * debounce delay and BullMQ deduplication (`keepLastIfActive`), so a burst of
- * events becomes one analysis and one runner's analyses never overlap.
+ * The per-runner analysis (docs/webhooks.md). Enqueued at once when nothing is running
+ * or due for the runner, else as the single coalesced follow-up (BullMQ
+ * deduplication with `keepLastIfActive`, docs/analysis-latency.md), so a burst
+ * of events costs at most two analyses and one runner's analyses never overlap.
  *
  * Failures (docs/strava-quota.md): a rate limit defers the job to Strava's next
  * window; a refusal retrying cannot fix parks the runner; any other failure

@@ -121,7 +121,9 @@ describe('gear_change severity and shoe data', () => {
     const [found] = analyze([runOn(0, 8), runOn(1, 8, { gearId: 'gZ' })], { kind, shoes: [] });
     expect(found?.severity).toBe('moderate');
     expect(found?.metrics).toEqual({ gearId: 'gZ', shoeName: null, shoeDistanceKm: null });
-    expect(found?.message).toContain('shoe gZ');
+    // A raw gear id says nothing to a runner: the message never shows it.
+    expect(found?.message).toContain('a pair of shoes not in your Strava shoe list');
+    expect(found?.message).not.toContain('gZ');
   });
 
   it('explains the change plainly', () => {

@@ -83,6 +83,7 @@ describe('intensity_ramp on load (> 30% over the 3-week weekly mean)', () => {
       increasePct: 56,
       hardRuns: 1,
       baselineHardRunsPerWeek: 0,
+      firedOn: 'load',
     });
     expect(found?.severity).toBe('moderate');
   });

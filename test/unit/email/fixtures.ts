@@ -25,21 +25,25 @@ export const LINKS = {
   unsubscribe: 'https://rampguard.example/unsubscribe?token=u1',
 };
 
+/** Two triggers as the analysis stores them: a weekly ramp and a first run in new shoes. */
 export function alertInput(overrides: Partial<AlertEmailInput> = {}): AlertEmailInput {
   return {
     firstName: 'Alex',
     detections: [
       {
         kind: 'weekly_ramp',
-        message: 'You ran 42.0 km in the last 7 days, 45% more than your recent weekly average of 29.0 km.',
-        metrics: { weekKm: 42, baselineWeeklyKm: 29, increasePct: 44.8 },
         severity: 'moderate',
+        localDate: '2025-03-09',
+        message: 'You ran 42.0 km in the 7 days to Sun 9 Mar, 45% more than your average week.',
+        metrics: { last7dKm: 42, baselineWeeklyKm: 29, increasePct: 45 },
       },
       {
         kind: 'gear_change',
-        message: 'First run in Pegasus 41, a pair you had not worn in the last 60 days.',
-        metrics: { shoeKm: 12.34 },
         severity: 'high',
+        localDate: '2025-03-09',
+        message:
+          'Your run on Sun 9 Mar was your first in Pegasus 41, a new or little-used pair (12.3 km on it).',
+        metrics: { gearId: 'g8812', shoeName: 'Pegasus 41', shoeDistanceKm: 12.3 },
       },
     ],
     plan: PLAN,

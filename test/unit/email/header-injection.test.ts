@@ -49,11 +49,20 @@ describe('header injection', () => {
 
   it('never puts a line break into an alert subject or header', () => {
     fc.assert(
-      fc.property(hostile, hostile, hostile, (firstName, activityName, message) => {
+      fc.property(hostile, hostile, hostile, (firstName, shoeName, message) => {
         const email = renderAlertEmail(
           alertInput({
             firstName,
-            detections: [{ kind: 'session_spike', message, metrics: { increasePct: 40 }, activityName }],
+            detections: [
+              {
+                kind: 'gear_change',
+                severity: 'high',
+                localDate: '2026-03-03',
+                message,
+                metrics: { gearId: 'g1', shoeName, shoeDistanceKm: 3 },
+              },
+              { kind: 'session_spike', message, metrics: { increasePct: 40 } },
+            ],
           }),
         );
         expectSingleLineHeaders(email);

@@ -48,25 +48,36 @@ describe('renderTaperEmail', () => {
 });
 
 describe('renderShoeMileageEmail', () => {
-  const email = renderShoeMileageEmail({
+  const input = {
     firstName: 'Sam',
     shoeName: 'Pegasus <41>',
     detection: {
-      kind: 'shoe_mileage',
-      message: 'Your Pegasus <41> passed 800 km (812 km).',
-      metrics: { shoeKm: 812 },
+      kind: 'shoe_mileage' as const,
+      severity: 'info' as const,
+      localDate: '2025-03-09',
+      message: 'stored message',
+      metrics: { gearId: 'g4141', shoeName: 'Pegasus <41>', shoeDistanceKm: 812 },
     },
     links: LINKS,
-  });
+  };
+  const email = renderShoeMileageEmail(input);
 
   it('names the shoe, escapes it in HTML, and says the plan is unchanged', () => {
     expect(email.subject).toBe('Sam, time to check your shoes (Pegasus <41>)');
     expect(email.html).toContain('Pegasus &lt;41&gt; passed 800 km');
     expect(email.html).not.toContain('<41>');
-    expect(email.text).toContain('Your Pegasus <41> passed 800 km (812 km).');
-    expect(email.text).toContain('Shoe (km): 812');
+    expect(email.text).toContain('Your Pegasus <41> passed 800 km with your run on Sun 9 Mar (812.0 km).');
+    expect(email.text).toContain('Distance on them: 812.0 km');
+    expect(email.text).not.toContain('g4141');
     expect(email.text).toContain('does not change your exercise plan');
     expect(hrefs(email.html)).toEqual([LINKS.plan, LINKS.unsubscribe]);
     expect(email.headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
+  });
+
+  it('uses the runner’s units', () => {
+    const miles = renderShoeMileageEmail({ ...input, units: 'imperial' });
+    expect(miles.text).toContain('passed 497.1 mi with your run on Sun 9 Mar (504.6 mi)');
+    expect(miles.text).toContain('Distance on them: 504.6 mi');
+    expect(`${miles.subject}\n${miles.text}`).not.toMatch(/\bkm\b/);
   });
 });

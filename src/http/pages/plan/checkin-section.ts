@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import type { AppDeps } from '../../../app/deps.js';
 import { recordCheckIn } from '../../../app/record-checkin.js';
 import type { Feeling } from '../../../domain/types.js';
+import { SECTION_HEADINGS } from '../../../emails/format.js';
 import { html, type SafeHtml } from '../html.js';
 import { sendPrivatePage } from '../layout.js';
 import { formField, pageForm, pageRunnerId, siteOf } from '../page-session.js';
@@ -27,7 +28,7 @@ export function parseFeeling(value: unknown): Feeling | null {
 /** Three one-button forms (no JavaScript): each posts its feeling to `/plan/checkin`. */
 export function checkInSection(justRecorded: Feeling | null): SafeHtml {
   return html`<section class="card" id="checkin" aria-labelledby="checkin-title">
-<h2 id="checkin-title">How does your knee feel today?</h2>
+<h2 id="checkin-title">${SECTION_HEADINGS.checkIn}</h2>
 ${justRecorded ? html`<p class="notice-ok card" role="status">${THANKS[justRecorded]}</p>` : ''}
 <p>Your answer moves the plan: it tapers once your knee feels fine, and pain reported over 7 or more days brings advice to see a physical therapist.</p>
 <div class="checkin-forms">${FEELINGS.map(

@@ -1,15 +1,10 @@
-/** Plain names for detection kinds, and the one-letter chart markers with their legend. */
+import { KIND_HEADINGS } from '../../../domain/detection-text.js';
+import type { DetectionKind } from '../../../domain/types.js';
 
-const KIND_LABELS: Record<string, string> = {
-  session_spike: 'Longer run than usual',
-  weekly_ramp: 'Weekly distance jump',
-  intensity_ramp: 'Harder training week',
-  gear_change: 'New or long-unused shoes',
-  shoe_mileage: 'Shoe distance milestone',
-};
+/** Plain names for detection kinds (the same headings as the alert email), and the chart markers. */
 
 export function kindLabel(kind: string): string {
-  return KIND_LABELS[kind] ?? 'Training change';
+  return KIND_HEADINGS[kind as DetectionKind] ?? 'Training change';
 }
 
 /** Chart markers: only kinds that change the plan (shoe mileage is information only). */

@@ -1,5 +1,5 @@
 import type { PlanExerciseJson } from '../../../domain/plan-view.js';
-import { exerciseView, GUIDANCE_NOTE } from '../../../emails/format.js';
+import { exerciseView, GUIDANCE_NOTE, SECTION_HEADINGS } from '../../../emails/format.js';
 import { html, type SafeHtml } from '../html.js';
 import { exerciseDrawing } from './exercise-drawings.js';
 
@@ -20,7 +20,7 @@ ${exerciseDrawing(dose.id, dose.variant)}
 
 export function exerciseSection(exercises: readonly PlanExerciseJson[]): SafeHtml {
   return html`<section aria-labelledby="exercises-title">
-<h2 id="exercises-title">Your exercises</h2>
+<h2 id="exercises-title">${SECTION_HEADINGS.exercises}</h2>
 ${exercises.map(exerciseCard)}
 <p class="small muted">${GUIDANCE_NOTE}</p>
 </section>`;

@@ -7,15 +7,23 @@ import { CHART_MARKERS } from './detection-labels.js';
 const METERS_PER_MILE = 1609.344;
 
 // viewBox geometry, sized for a phone (drawn about 310 px wide: axis text near 11 px);
-// the stylesheet caps the width on desktop so the text never grows huge.
+// the stylesheet caps the width on desktop so the text never grows huge. TOP leaves room above
+// the tallest bar for two rows of trigger letters, so they stay inside the drawing.
 const WIDTH = 340;
-const HEIGHT = 200;
+const HEIGHT = 212;
 const LEFT = 30;
 const RIGHT = 4;
-const TOP = 26;
+const TOP = 38;
 const BOTTOM = 22;
 const PLOT_W = WIDTH - LEFT - RIGHT;
 const PLOT_H = HEIGHT - TOP - BOTTOM;
+/** Trigger letters: at most two a row, rows stacked upwards from just above the bar. */
+const MARKER_FONT = 12;
+const MARKER_ROW = 15;
+const MARKERS_PER_ROW = 2;
+/** Generous advance widths (bold capitals, week labels) for keeping text inside the drawing. */
+const MARKER_ADVANCE = 9;
+const LABEL_ADVANCE = 6.5;
 
 export type ChartWeek = WeekDistance & { markers: string[] };
 
@@ -45,6 +53,32 @@ function niceMax(value: number): number {
 
 function round1(value: number): string {
   return (Math.round(value * 10) / 10).toFixed(1);
+}
+
+/** `x` moved inward so a text `width` wide, centred on it, stays inside the plot's columns. */
+function clampCentre(x: number, width: number): number {
+  return Math.min(Math.max(x, LEFT + width / 2), WIDTH - RIGHT - width / 2);
+}
+
+/**
+ * A week's trigger letters above its bar: two a row, the first row just above the bar and any
+ * further row above it. TOP keeps room for two rows above even the tallest bar, and each row is
+ * kept inside the plot's columns, so no letter leaves the drawing on a phone or a desktop.
+ */
+function markerRows(letters: readonly string[], centre: number, barTop: number): SafeHtml {
+  const rows: string[][] = [];
+  for (let i = 0; i < letters.length; i += MARKERS_PER_ROW) rows.push(letters.slice(i, i + MARKERS_PER_ROW));
+  return html`${rows.map((row, r) => {
+    const x = clampCentre(centre, row.length * MARKER_ADVANCE);
+    const y = barTop - 5 - r * MARKER_ROW;
+    return html`<text class="marker" x="${x.toFixed(1)}" y="${y.toFixed(1)}" text-anchor="middle" font-size="${MARKER_FONT}" font-weight="700" fill="#92400e">${row.join('')}</text>`;
+  })}`;
+}
+
+/** The date (or "Today") under a bar, kept inside the drawing at either end. */
+function weekLabel(text: string, centre: number): SafeHtml {
+  const x = clampCentre(centre, text.length * LABEL_ADVANCE);
+  return html`<text x="${x.toFixed(1)}" y="${HEIGHT - BOTTOM + 16}" text-anchor="middle" font-size="11.5" fill="#374151">${text}</text>`;
 }
 
 function markerText(letters: readonly string[]): string {
@@ -79,8 +113,8 @@ export function weeklyChart(weeks: readonly ChartWeek[], units: Units): SafeHtml
     // Every other week is labelled (counted back from today) so labels never collide on a phone.
     const labelled = (weeks.length - 1 - i) % 2 === 0;
     return html`<rect x="${x.toFixed(1)}" y="${top.toFixed(1)}" width="${barW.toFixed(1)}" height="${(TOP + PLOT_H - top).toFixed(1)}" fill="${i === weeks.length - 1 ? '#1e3a8a' : '#2563eb'}" rx="2"></rect>
-${week.markers.length > 0 ? html`<text x="${labelX.toFixed(1)}" y="${(top - 5).toFixed(1)}" text-anchor="middle" font-size="13" font-weight="700" fill="#92400e">${week.markers.join('')}</text>` : ''}
-${labelled ? html`<text x="${labelX.toFixed(1)}" y="${HEIGHT - BOTTOM + 16}" text-anchor="middle" font-size="11.5" fill="#374151">${i === weeks.length - 1 ? 'Today' : formatDayLabel(week.weekEnd).slice(4)}</text>` : ''}`;
+${markerRows(week.markers, labelX, top)}
+${labelled ? weekLabel(i === weeks.length - 1 ? 'Today' : formatDayLabel(week.weekEnd).slice(4), labelX) : ''}`;
   });
   const grid = ticks.map(
     (
@@ -93,12 +127,12 @@ ${labelled ? html`<text x="${labelX.toFixed(1)}" y="${HEIGHT - BOTTOM + 16}" tex
 <svg class="chart" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg">
 <title id="chart-title">Distance per week, last 12 weeks (${unit})</title>
 <desc id="chart-desc">Bar chart of weekly running distance from ${range}: ${round1(total)} ${unit} in total. ${marked === 0 ? 'No week had a ramp or shoe change.' : `${marked} ${marked === 1 ? 'week is' : 'weeks are'} marked with what was detected.`} The table below has every number.</desc>
-<text x="0" y="13" font-size="12.5" font-weight="700" fill="#1f2937">${unit} per week</text>
+<text x="${LEFT - 5}" y="${TOP - 14}" text-anchor="end" font-size="12.5" font-weight="700" fill="#1f2937">${unit}</text>
 ${grid}
 ${bars}
 </svg>
 <figcaption class="small">
-<p class="muted">Each bar is 7 days ending on the date below it; letters mark what was detected that week.</p>
+<p class="muted">${unit} per week: each bar is the 7 days ending on the date below it; letters mark what was detected that week.</p>
 <ul class="legend">${CHART_MARKERS.map((m) => html`<li><strong>${m.letter}</strong> = ${m.label}</li>`)}</ul>
 </figcaption>
 </figure>
