@@ -13,7 +13,7 @@ export const notFound: RequestHandler = (req, res) => {
   else sendErrorPage(res, 404, 'Page not found', 'There is no page at this address.');
 };
 
-function wantsJson(path: string): boolean {
+export function wantsJson(path: string): boolean {
   return path.startsWith('/api/') || path.startsWith('/webhooks/') || path.startsWith('/account/export');
 }
 

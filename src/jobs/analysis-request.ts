@@ -5,6 +5,8 @@ import type { AppDeps } from '../app/deps.js';
 import type { DbOrTx } from '../db/client.js';
 import { withDeadline } from '../db/client.js';
 import { runners } from '../db/schema/index.js';
+import { reportEnqueueFailure } from './enqueue-failure.js';
+import { scopeJobOptions } from './job-ids.js';
 
 /**
  * Requests for a runner analysis (SPEC §4). The processor lives in
@@ -25,7 +27,7 @@ const ENQUEUE_DEADLINE_MS = 300;
 
 /**
  * At most one waiting and one active analysis per runner: adds while one is
- * waiting are dropped, an add while one runs is kept as the single follow-up
+ * waiting are dropped (the id is namespaced when added, docs/job-ids.md), an add while one runs is kept as the single follow-up
  * (BullMQ `keepLastIfActive`), so two analyses of a runner never overlap.
  */
 export function analyzeRunnerJobOptions({ runnerId }: AnalyzeRunnerPayload): JobsOptions {
@@ -57,14 +59,20 @@ export async function enqueueAnalysis(deps: AppDeps, runnerId: string, reason: s
   const payload = ZAnalyzeRunnerPayload.parse({ runnerId });
   try {
     await withDeadline(
-      deps.queues[ANALYSIS_QUEUE].add(ANALYZE_RUNNER_JOB, payload, analyzeRunnerJobOptions(payload)),
+      deps.queues[ANALYSIS_QUEUE].add(
+        ANALYZE_RUNNER_JOB,
+        payload,
+        scopeJobOptions(deps.database, analyzeRunnerJobOptions(payload)),
+      ),
       ENQUEUE_DEADLINE_MS,
       'analysis enqueue',
     );
     return true;
   } catch (err) {
-    deps.logger.warn(
-      { runnerId, reason, err: { message: (err as Error).message } },
+    reportEnqueueFailure(
+      deps,
+      err,
+      { runnerId, reason },
       'could not enqueue analysis; the inbox sweeper will retry',
     );
     return false;

@@ -10,6 +10,7 @@ import { reconcileRunnersJob } from './reconcile-runners/job.js';
 import { reviewPlansJob } from './review-plans/job.js';
 import { sendEmailJob } from './send-email/job.js';
 import { stravaEventJob } from './strava-event/job.js';
+import { WORKER_CANARY_EVERY_MS, workerCanaryJob } from './worker-canary/job.js';
 
 /** Every job the worker role can run. Adding a job = a folder plus one line here. */
 export const JOB_REGISTRY: readonly JobDefinition<unknown>[] = [
@@ -24,6 +25,7 @@ export const JOB_REGISTRY: readonly JobDefinition<unknown>[] = [
   reviewPlansJob as JobDefinition<unknown>,
   reconcileRunnersJob as JobDefinition<unknown>,
   deauthRecheckJob as JobDefinition<unknown>,
+  workerCanaryJob as JobDefinition<unknown>,
 ];
 
 /** Repeatable maintenance jobs, upserted at worker start (idempotent across processes). */
@@ -35,4 +37,5 @@ export const SCHEDULES: readonly { job: JobDefinition<unknown>; everyMs: number 
   { job: purgeStravaCacheJob as JobDefinition<unknown>, everyMs: 60 * 60_000 },
   { job: reviewPlansJob as JobDefinition<unknown>, everyMs: 60 * 60_000 },
   { job: reconcileRunnersJob as JobDefinition<unknown>, everyMs: 60 * 60_000 },
+  { job: workerCanaryJob as JobDefinition<unknown>, everyMs: WORKER_CANARY_EVERY_MS },
 ];

@@ -22,7 +22,7 @@ export type EmailVerificationRequest = {
  * Throws AppError `invalid_email` (400) or `not_found` (404).
  */
 export async function requestEmailVerification(
-  deps: Pick<AppDeps, 'db' | 'clock' | 'queues' | 'logger'>,
+  deps: Pick<AppDeps, 'db' | 'database' | 'clock' | 'queues' | 'logger' | 'health'>,
   runnerId: string,
   email: string,
 ): Promise<EmailVerificationRequest> {
