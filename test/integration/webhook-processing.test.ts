@@ -11,6 +11,7 @@ import { runners, webhookInbox } from '../../src/db/schema/index.js';
 import { createApp } from '../../src/http/app.js';
 import { createStravaWebhookRouter } from '../../src/http/strava-webhook/route.js';
 import { ANALYZE_RUNNER_JOB } from '../../src/jobs/analysis-request.js';
+import { scopedJobId } from '../../src/jobs/job-ids.js';
 import { createWorkerConnection } from '../../src/jobs/redis.js';
 import { stravaEventJob } from '../../src/jobs/strava-event/job.js';
 import { closeWorkers, startWorkers } from '../../src/jobs/worker.js';
@@ -133,7 +134,10 @@ describe('processing Strava events (events worker, real Postgres and Redis)', ()
     expect(jobs).toHaveLength(1);
     expect(jobs[0]!.data).toEqual({ runnerId: runner.id });
     expect(jobs[0]!.opts.delay).toBe(3_000);
-    expect(jobs[0]!.opts.deduplication).toMatchObject({ id: `analyze-${runner.id}`, keepLastIfActive: true });
+    expect(jobs[0]!.opts.deduplication).toMatchObject({
+      id: scopedJobId(app.deps.database, `analyze-${runner.id}`),
+      keepLastIfActive: true,
+    });
   });
 
   it.each([
@@ -209,7 +213,7 @@ describe('processing Strava events (events worker, real Postgres and Redis)', ()
     expect(await runnerOf(runner.id)).toBeDefined();
     // A later duplicate delivery of a dead row is a no-op.
     await post(b);
-    expect(await app.deps.queues.events.getJobState(key)).toBe('failed');
+    expect(await app.deps.queues.events.getJobState(scopedJobId(app.deps.database, key))).toBe('failed');
   });
 
   it('When 300 events arrive for one runner, then every row is done and they collapse into at most a few analyses', async () => {

@@ -1,4 +1,4 @@
-import { and, asc, eq, lte } from 'drizzle-orm';
+import { and, asc, eq, isNull, lte, or } from 'drizzle-orm';
 import { emailOutbox } from '../../db/schema/index.js';
 import { reportEnqueueFailure } from '../../jobs/enqueue-failure.js';
 import { scopedJobId } from '../../jobs/job-ids.js';
@@ -28,6 +28,8 @@ export async function sweepOutbox(
       and(
         eq(emailOutbox.status, 'pending'),
         lte(emailOutbox.nextAttemptAt, now),
+        // A send in flight holds its claim; a claim that ran out (its sender died) is fair game.
+        or(isNull(emailOutbox.claimedUntil), lte(emailOutbox.claimedUntil, now)),
         lte(emailOutbox.createdAt, new Date(now.getTime() - stragglerAgeMs)),
       ),
     )
