@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Tx } from '../../db/client.js';
 import { AppError } from '../../shared/errors.js';
-import type { AppDeps } from '../deps.js';
 import { mergeAlertPayloads } from './merge-alert-payloads.js';
 import {
   claimAlertRows,
@@ -54,12 +53,7 @@ export type Claimed = {
  * claim the rows to send until CLAIM_MS from now. Nothing here waits on the
  * network; the SMTP exchange runs after the commit.
  */
-export async function claimOutboxEmail(
-  tx: Tx,
-  deps: AppDeps,
-  outboxId: number,
-  now: Date,
-): Promise<Decision | Claimed> {
+export async function claimOutboxEmail(tx: Tx, outboxId: number, now: Date): Promise<Decision | Claimed> {
   const head = await readOutboxHead(tx, outboxId);
   if (!head) return { outcome: 'skipped', reason: 'row deleted' };
   if (head.status !== 'pending') return { outcome: 'skipped', reason: `already ${head.status}` };

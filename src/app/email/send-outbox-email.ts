@@ -50,7 +50,7 @@ export async function sendOutboxEmail(
   outboxId: number,
   jobAttemptsMade = 0,
 ): Promise<JobOutcome> {
-  const decided = await deps.db.transaction((tx) => claimOutboxEmail(tx, deps, outboxId, deps.clock.now()));
+  const decided = await deps.db.transaction((tx) => claimOutboxEmail(tx, outboxId, deps.clock.now()));
   const result = decided.outcome === 'claimed' ? await deliver(deps, decided, jobAttemptsMade) : decided;
   report(deps, outboxId, result);
   switch (result.outcome) {
