@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import express from 'express';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppDeps } from '../../src/app/deps.js';
 import { keyIdOf, loadConfig } from '../../src/config.js';
@@ -18,6 +19,7 @@ import { systemClock } from '../../src/shared/clock.js';
 import { createMetrics } from '../../src/shared/metrics.js';
 import { testEnv } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { eventually } from '../helpers/eventually.js';
 import { silentLogger } from '../helpers/logger.js';
 import { connectRunner, createTestContext, type TestContext } from '../helpers/strava.js';
 
@@ -119,7 +121,7 @@ describe('Strava tokens', () => {
     expect(api.every((r) => r.status === 200)).toBe(true);
   });
 
-  it('two "processes" (separate clients, 25 calls each) still refresh once: the row lock serializes them', async () => {
+  it('two "processes" (separate clients, 25 calls each) still refresh once: the refresh lease serializes them', async () => {
     const ctx = await context();
     const { runnerId, athleteId } = await connectRunner(ctx);
     await expireStoredToken(ctx, runnerId, athleteId);
@@ -131,6 +133,43 @@ describe('Strava tokens', () => {
     );
     expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
     expect(await tokenCalls(ctx)).toBe(1);
+  });
+
+  it('While Strava is slow to answer the refresh, no transaction is open and the token row is not locked', async () => {
+    const ctx = await context();
+    const { runnerId, athleteId } = await connectRunner(ctx);
+    await expireStoredToken(ctx, runnerId, athleteId);
+    const [a, b] = [ctx.createClient(), ctx.createClient()];
+    await ctx.simControl.addFault({ path: '/oauth/token', method: 'POST', latencyMs: 2_500, count: 1 });
+    await ctx.simControl.clearRequests();
+
+    const first = a.listActivities(runnerId);
+    // The refresh is in flight once its lease is taken (docs/strava.md#token-refresh).
+    await eventually(
+      async () => expect((await tokenRow(ctx, runnerId)).refreshLeaseUntil).toBeInstanceOf(Date),
+      5_000,
+      20,
+    );
+    // Another "process" asking meanwhile waits for the lease instead of refreshing too.
+    const second = b.listActivities(runnerId);
+    const admin = new pg.Client({ connectionString: ctx.database.url });
+    await admin.connect();
+    try {
+      // NOWAIT fails at once if any transaction holds the row: nobody does while Strava is called.
+      await admin.query('begin');
+      await admin.query('select 1 from strava_tokens where runner_id = $1 for update nowait', [runnerId]);
+      await admin.query('rollback');
+      const open = await admin.query(
+        "select count(*)::int as n from pg_stat_activity where datname = current_database() and state like 'idle in transaction%' and pid <> pg_backend_pid()",
+      );
+      expect(open.rows[0].n).toBe(0);
+    } finally {
+      await admin.end();
+    }
+    const results = await Promise.allSettled([first, second]);
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    expect(await tokenCalls(ctx)).toBe(1);
+    expect((await tokenRow(ctx, runnerId)).refreshLeaseUntil).toBeNull();
   });
 
   it('50 concurrent 401s for a token Strava expired early cause one forced refresh, then succeed', async () => {
