@@ -8,6 +8,8 @@ import { purgeExpiredSessionsJob } from './purge-expired-sessions/job.js';
 import { purgeStravaCacheJob } from './purge-strava-cache/job.js';
 import { reconcileRunnersJob } from './reconcile-runners/job.js';
 import { reviewPlansJob } from './review-plans/job.js';
+import { REVOCATION_SWEEP_EVERY_MS, revocationSweepJob } from './revocation-sweep/job.js';
+import { revokeGrantJob } from './revoke-grant/job.js';
 import { sendEmailJob } from './send-email/job.js';
 import { stravaEventJob } from './strava-event/job.js';
 import { WORKER_CANARY_EVERY_MS, workerCanaryJob } from './worker-canary/job.js';
@@ -26,6 +28,8 @@ export const JOB_REGISTRY: readonly JobDefinition<unknown>[] = [
   reconcileRunnersJob as JobDefinition<unknown>,
   deauthRecheckJob as JobDefinition<unknown>,
   workerCanaryJob as JobDefinition<unknown>,
+  revokeGrantJob as JobDefinition<unknown>,
+  revocationSweepJob as JobDefinition<unknown>,
 ];
 
 /** Repeatable maintenance jobs, upserted at worker start (idempotent across processes). */
@@ -38,4 +42,5 @@ export const SCHEDULES: readonly { job: JobDefinition<unknown>; everyMs: number 
   { job: reviewPlansJob as JobDefinition<unknown>, everyMs: 60 * 60_000 },
   { job: reconcileRunnersJob as JobDefinition<unknown>, everyMs: 60 * 60_000 },
   { job: workerCanaryJob as JobDefinition<unknown>, everyMs: WORKER_CANARY_EVERY_MS },
+  { job: revocationSweepJob as JobDefinition<unknown>, everyMs: REVOCATION_SWEEP_EVERY_MS },
 ];

@@ -42,6 +42,8 @@ export type TokenStore = {
    */
   accessToken(runnerId: string, rejected?: string): Promise<string>;
   markDisconnected(runnerId: string): Promise<void>;
+  /** The stored grant, decrypted, whatever the runner's state (a disconnect keeps it for a pending revocation). */
+  read(q: DbOrTx, runnerId: string): Promise<TokenSet | null>;
 };
 
 export type TokenStoreOptions = {
@@ -261,5 +263,12 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
     },
 
     markDisconnected,
+
+    async read(q, runnerId) {
+      const row = await load(q, runnerId);
+      return row
+        ? { accessToken: row.accessToken, refreshToken: row.refreshToken, expiresAt: row.expiresAt }
+        : null;
+    },
   };
 }
