@@ -13,7 +13,8 @@ import { AppError } from './errors.js';
  */
 export type ErrorShape = {
   type: string;
-  code?: string;
+  /** AppError code or a system/library code (ECONNREFUSED). Not `code`: log redaction hides that key (OAuth codes). */
+  errorCode?: string;
   sqlState?: string;
   constraint?: string;
   /** `insert email_outbox`: the statement's verb and first table, never its parameters. */
@@ -59,7 +60,7 @@ export function shapeError(err: unknown, depth = 0): ErrorShape {
     shape.query = queryName(query);
   }
   if (err instanceof AppError) {
-    shape.code = err.code;
+    shape.errorCode = err.code;
     shape.status = err.status;
     shape.message = scrubMessage(err.message);
   } else if (isSqlState(fields.code) && typeof fields.severity === 'string') {
@@ -67,7 +68,7 @@ export function shapeError(err: unknown, depth = 0): ErrorShape {
     shape.sqlState = fields.code;
     if (typeof fields.constraint === 'string') shape.constraint = fields.constraint;
   } else if (typeof fields.code === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(fields.code)) {
-    shape.code = fields.code; // ECONNREFUSED, ETIMEDOUT, ERR_…: system and library codes
+    shape.errorCode = fields.code; // ECONNREFUSED, ETIMEDOUT, ERR_…: system and library codes
   }
   if (shape.message === undefined && query === undefined && hasSafeMessage(shape)) {
     shape.message = scrubMessage(err.message);
@@ -91,7 +92,7 @@ export function summarizeError(err: unknown): string {
   const parts: string[] = [];
   let shape: ErrorShape | undefined = shapeError(err);
   while (shape && parts.length < 4) {
-    const head = [shape.code ?? shape.type, shape.sqlState, shape.query && `(${shape.query})`]
+    const head = [shape.errorCode ?? shape.type, shape.sqlState, shape.query && `(${shape.query})`]
       .filter(Boolean)
       .join(' ');
     parts.push(shape.message ? `${head}: ${shape.message}` : head);
@@ -143,7 +144,7 @@ function isSqlState(code: unknown): code is string {
 function hasSafeMessage(shape: ErrorShape): boolean {
   if (shape.sqlState !== undefined) return false;
   if (SAFE_MESSAGE_TYPES.has(shape.type)) return true;
-  return shape.type === 'Error' && shape.code === undefined;
+  return shape.type === 'Error' && shape.errorCode === undefined;
 }
 
 /** Failures of a dependency or of a request are expected; their stack says nothing new. */
@@ -152,7 +153,7 @@ function isExpected(err: Error, shape: ErrorShape): boolean {
     err instanceof AppError ||
     shape.sqlState !== undefined ||
     shape.query !== undefined ||
-    (shape.code !== undefined && /^E[A-Z]/.test(shape.code)) ||
+    (shape.errorCode !== undefined && /^E[A-Z]/.test(shape.errorCode)) ||
     SAFE_MESSAGE_TYPES.has(shape.type)
   );
 }
