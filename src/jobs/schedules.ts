@@ -35,7 +35,7 @@ export function keepSchedules(
 ): () => void {
   const upsert = () =>
     upsertSchedules(queues, sweepEveryMs).catch((err: Error) =>
-      logger.warn({ err: { message: err.message } }, 'could not schedule maintenance jobs yet'),
+      logger.warn({ err }, 'could not schedule maintenance jobs yet'),
     );
   void upsert();
   const timer = setInterval(upsert, refreshMs);
