@@ -4,6 +4,7 @@ import { revokePendingGrant } from '../../app/revocation/revoke-pending-grant.js
 import { withDeadline } from '../../db/client.js';
 import { defineJob, enqueue } from '../definition.js';
 import { reportEnqueueFailure } from '../enqueue-failure.js';
+import { scopedJobId } from '../job-ids.js';
 
 export const ZRevokeGrantPayload = z.object({ revocationId: z.uuid(), attempt: z.number().int().positive() });
 export type RevokeGrantPayload = z.infer<typeof ZRevokeGrantPayload>;
@@ -39,7 +40,12 @@ export const revokeGrantJob = defineJob({
   },
 });
 
-/** Never throws: a lost add is re-added by the revocation sweep (the row is the record). */
+/**
+ * Adds the attempt, delayed until `at`. An attempt already waiting with a
+ * longer delay (the clock said otherwise when it was added) is promoted when
+ * due now. Never throws: a lost add is re-added by the revocation sweep (the
+ * row is the record).
+ */
 export async function enqueueRevocation(
   deps: AppDeps,
   revocationId: string,
@@ -48,18 +54,17 @@ export async function enqueueRevocation(
 ): Promise<void> {
   try {
     const delay = Math.max(0, at.getTime() - deps.clock.now().getTime());
-    await withDeadline(
-      enqueue(
-        deps,
-        { ...revokeGrantJob, options: (data) => ({ ...revokeGrantJob.options(data), delay }) },
-        {
-          revocationId,
-          attempt,
-        },
-      ),
-      500,
-      'revocation enqueue',
-    );
+    const payload = { revocationId, attempt };
+    const delayed = {
+      ...revokeGrantJob,
+      options: (data: RevokeGrantPayload) => ({ ...revokeGrantJob.options(data), delay }),
+    };
+    await withDeadline(enqueue(deps, delayed, payload), 500, 'revocation enqueue');
+    if (delay === 0) {
+      const jobId = scopedJobId(deps.database, revokeGrantJob.options(payload).jobId as string);
+      const existing = await deps.queues[revokeGrantJob.queue].getJob(jobId);
+      if (existing && (await existing.isDelayed())) await existing.promote();
+    }
   } catch (err) {
     reportEnqueueFailure(
       deps,
