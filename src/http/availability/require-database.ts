@@ -4,15 +4,20 @@ import { isDatabaseUnavailable } from '../../shared/dependency-errors.js';
 import { STYLESHEET_PATH } from '../pages/stylesheet.js';
 import { sendOutage } from './outage-response.js';
 
-/** True until the database has been migrated, and while it is known to be away. */
-export function databaseAway(deps: Pick<AppDeps, 'database' | 'health'>): boolean {
-  return !deps.database.lifetime.known() || deps.health.state('database') === 'down';
+/**
+ * True until the database has been reached and migrated once. Later outages
+ * are not short-circuited: each request tries (the pool gives up within a
+ * second), so the first request after Postgres returns succeeds instead of
+ * waiting for the next probe.
+ */
+export function databaseAway(deps: Pick<AppDeps, 'database'>): boolean {
+  return !deps.database.lifetime.known();
 }
 
 /**
- * Before the feature routes (docs/degradation.md): while Postgres is away,
- * every page and API answers the outage response at once instead of waiting
- * out a connection timeout. What needs no database passes: the stylesheet
+ * Before the feature routes (docs/degradation.md): until the database has been
+ * reached and migrated, every page and API answers the outage response at once
+ * (later outages answer it through `answerDatabaseOutage`). What needs no database passes: the stylesheet
  * (the outage page uses it), the sandbox simulator, and the webhook, whose
  * router answers its own 503 (Strava must see the right body and metric).
  */

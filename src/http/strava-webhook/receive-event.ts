@@ -36,7 +36,7 @@ export function receiveStravaEvent(deps: AppDeps): RequestHandler {
       res.status(400).json(errorBody('invalid_event', parsed?.message ?? 'Body must be UTF-8 JSON'));
       return;
     }
-    // Postgres known to be away (or not migrated yet): answer at once, no connection attempt.
+    // Not migrated yet (Postgres away since the start): answer at once, no connection attempt.
     if (databaseAway(deps)) return refuse(res, undefined);
 
     let recorded: Awaited<ReturnType<typeof recordStravaEvent>>;
@@ -47,6 +47,8 @@ export function receiveStravaEvent(deps: AppDeps): RequestHandler {
       return refuse(res, err.cause);
     }
 
+    // A committed row proves Postgres is back, sooner than the next probe would.
+    if (deps.health.state('database') === 'down') deps.health.up('database');
     metrics.webhookEvents.inc({ outcome: recorded.outcome });
     res.status(200).json(ACK);
     // Behind the ack: the row is committed, so the queue write can wait for the next bulk.
@@ -68,7 +70,7 @@ function createRefusal(deps: AppDeps) {
   return (res: Response, cause: unknown): void => {
     deps.metrics.webhookEvents.inc({ outcome: 'unavailable' });
     if (cause !== undefined && isDatabaseUnavailable(cause)) deps.health.down('database', cause);
-    warn(cause === undefined ? { reason: 'database away' } : { err: cause });
+    warn(cause === undefined ? { reason: 'database not reached yet' } : { err: cause });
     res.status(503).json(errorBody('unavailable', 'Event not recorded, please retry'));
   };
 }
