@@ -7,10 +7,11 @@ import express from 'express';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppDeps } from '../../src/app/deps.js';
+import { readPendingGrant, savePendingRevocation } from '../../src/app/revocation/pending-revocations.js';
 import { keyIdOf, loadConfig } from '../../src/config.js';
 import { openMemoryPglite } from '../../src/db/client.js';
 import { migrateDatabase } from '../../src/db/migrate.js';
-import { runners, stravaTokens } from '../../src/db/schema/index.js';
+import { runners, stravaRevocations, stravaTokens } from '../../src/db/schema/index.js';
 import { createStravaClient } from '../../src/integrations/strava/client.js';
 import { StravaAuthError } from '../../src/integrations/strava/errors.js';
 import { rotateTokenKeys } from '../../src/integrations/strava/rotate-token-keys.js';
@@ -229,6 +230,11 @@ describe('Strava tokens', () => {
     const ctx = await createTestContext();
     contexts.push(ctx);
     const runnersBefore = [await connectRunner(ctx), await connectRunner(ctx)];
+    // A grant kept for a revocation still being retried (docs/disconnect.md#revocation) rotates too.
+    const kept = { accessToken: 'kept-access', refreshToken: 'kept-refresh', expiresAt: new Date() };
+    const pending = await ctx.deps.db.transaction((tx) =>
+      savePendingRevocation(tx, ctx.deps.config, kept, new Date()),
+    );
     const oldKey = ctx.deps.config.tokenEncryptionKey;
     const newKey = randomBytes(32);
     const rotatedConfig = loadConfig(
@@ -240,7 +246,14 @@ describe('Strava tokens', () => {
     );
     const all = await ctx.deps.db.select({ id: stravaTokens.runnerId }).from(stravaTokens);
     const report = await rotateTokenKeys({ db: ctx.deps.db, config: rotatedConfig, clock: systemClock });
-    expect(report).toEqual({ rotated: all.length, failed: [] });
+    expect(report).toEqual({ rotated: all.length + 1, failed: [] });
+    const [revocation] = await ctx.deps.db.select().from(stravaRevocations);
+    expect(revocation?.keyId).toBe(keyIdOf(newKey));
+    expect(readPendingGrant({ ...rotatedConfig, oldTokenKeys: [] }, revocation!)).toMatchObject({
+      accessToken: 'kept-access',
+      refreshToken: 'kept-refresh',
+    });
+    expect(revocation?.id).toBe(pending.id);
     expect(await rotateTokenKeys({ db: ctx.deps.db, config: rotatedConfig, clock: systemClock })).toEqual({
       rotated: 0,
       failed: [],
@@ -260,7 +273,9 @@ describe('Strava tokens', () => {
     const lost = loadConfig(testEnv({ DATABASE_URL: ctx.database.url }));
     const failed = await rotateTokenKeys({ db: ctx.deps.db, config: lost, clock: systemClock });
     expect(failed.rotated).toBe(0);
-    expect(failed.failed.sort()).toEqual(runnersBefore.map((r) => r.runnerId).sort());
+    expect(failed.failed.sort()).toEqual(
+      [...runnersBefore.map((r) => r.runnerId), `revocation ${pending.id}`].sort(),
+    );
   });
 });
 
