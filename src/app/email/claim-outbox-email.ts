@@ -48,7 +48,7 @@ export type Claimed = {
 };
 
 /**
- * The first short transaction of a send (docs/email.md#claim-send-mark):
+ * The first short transaction of a send (docs/outbox.md#claim-send-mark):
  * re-read the row, apply the send rules (block, 24 h window, folding), and
  * claim the rows to send until CLAIM_MS from now. Nothing here waits on the
  * network; the SMTP exchange runs after the commit.

@@ -78,7 +78,7 @@ export async function readRecipient(tx: Tx, runnerId: string) {
   return runner;
 }
 
-/** True while another sender's claim on the row has not run out (docs/email.md#claim-send-mark). */
+/** True while another sender's claim on the row has not run out (docs/outbox.md#claim-send-mark). */
 export function isClaimedElsewhere(row: OutboxRow, now: Date): boolean {
   return row.claimedUntil !== null && row.claimedUntil.getTime() > now.getTime();
 }

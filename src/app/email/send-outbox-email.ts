@@ -24,7 +24,7 @@ const SEND_DEADLINE_MS = 60_000;
 /**
  * Delivers one outbox row (reliability.md D.27–D.31) in three steps, none of
  * which holds a database connection while the mail server is talking
- * (docs/email.md#claim-send-mark):
+ * (docs/outbox.md#claim-send-mark):
  *
  * 1. claim (one short transaction): re-read, apply the send rules, mark the
  *    rows as being sent by this attempt until a deadline;

@@ -25,7 +25,7 @@ export const emailOutbox = pgTable(
     lastError: text('last_error'),
     messageId: text('message_id'),
     /**
-     * A sender's claim (docs/email.md#claim-send-mark): set in a short transaction before
+     * A sender's claim (docs/outbox.md#claim-send-mark): set in a short transaction before
      * the SMTP exchange, so no connection or row lock is held while it runs. Others skip
      * the row while `claimed_until` is ahead; a sender that died is forgotten when it passes.
      */
