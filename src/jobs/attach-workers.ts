@@ -116,6 +116,7 @@ export function attachWorkers(deps: AppDeps, options: AttachOptions): AttachedWo
     stopSchedules = keepSchedules(deps.queues, logger, {
       sweepEveryMs: config.sweepIntervalMs,
       refreshMs: config.sweepIntervalMs ? config.sweepIntervalMs * 5 : SCHEDULE_REFRESH_MS,
+      health: deps.health,
     });
     state = 'running';
     logger.info({ queues: workers.map((w) => w.name) }, 'workers attached');
