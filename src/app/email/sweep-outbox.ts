@@ -13,7 +13,7 @@ const STRAGGLER_AGE_MS = 60_000;
  * Re-enqueues pending outbox rows that are due (reliability.md A.8): rows whose
  * job was lost with Redis, whose enqueue failed after commit, or which waited
  * out the 24 h alert window or a retry delay. Safe to run anywhere, any number
- * of times: the sender's row lock and status check make a surplus job a no-op.
+ * of times: the sender's claim and status check make a surplus job a no-op.
  */
 export async function sweepOutbox(
   deps: Pick<AppDeps, 'db' | 'database' | 'clock' | 'queues' | 'logger' | 'health'>,

@@ -21,9 +21,11 @@ export type RotationReport = {
 /**
  * Re-encrypts every token row not yet under the current TOKEN_ENCRYPTION_KEY
  * (reliability.md E.34), reading them with the current and old keys
- * (TOKEN_ENCRYPTION_KEYS_OLD). One short transaction per row, holding the same
- * row lock as a token refresh, so a refresh and the rotation never overwrite
- * each other. Safe to run again: rows already rotated are skipped. Once it
+ * (TOKEN_ENCRYPTION_KEYS_OLD). One short transaction per row under the row
+ * lock a refresh's store also takes, so they never overwrite each other (a
+ * refresh compares tokens in clear, so a re-encrypted row still takes its
+ * rotation: docs/strava.md#token-refresh). Safe to run again: rows already
+ * rotated are skipped. Once it
  * reports no failures, the old keys can be dropped.
  */
 export async function rotateTokenKeys(deps: {

@@ -147,7 +147,7 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
   }
 
   type LeaseOutcome = { token: string } | { leased: { id: string; row: StoredRow } } | { waitUntil: Date };
-  type RefreshOutcome = { token: string } | { invalidRefreshTokenEnc: string };
+  type RefreshOutcome = { token: string } | { invalidRefreshToken: string };
 
   /** Short transaction: re-read under the row lock; take the lease only if a refresh is still needed. */
   function takeLease(runnerId: string, rejected: string | undefined): Promise<LeaseOutcome> {
@@ -179,13 +179,14 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
       fresh = await options.refresh(row.refreshToken);
     } catch (err) {
       await releaseLease(runnerId, leaseId).catch(() => undefined);
-      if (isInvalidRefreshToken(err)) return { invalidRefreshTokenEnc: row.refreshTokenEnc };
+      if (isInvalidRefreshToken(err)) return { invalidRefreshToken: row.refreshToken };
       throw err;
     }
     const stored = await db.transaction(async (tx) => {
       const current = await load(tx, runnerId, true);
       // Gone (the runner left meanwhile) or a newer grant stored (a reconnect): theirs stands.
-      if (!current || current.refreshTokenEnc !== row.refreshTokenEnc) return false;
+      // Compared in clear: a key rotation re-encrypts the same token meanwhile.
+      if (!current || current.refreshToken !== row.refreshToken) return false;
       await write(tx, runnerId, row.athleteId, fresh);
       return true;
     });
@@ -214,7 +215,7 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
     // Strava refused the refresh token. Someone else (another process, a reconnect) may have
     // stored a newer one since we read it: re-read once before declaring the runner gone.
     const again = await loadConnected(db, runnerId);
-    if (again.refreshTokenEnc !== first.invalidRefreshTokenEnc) {
+    if (again.refreshToken !== first.invalidRefreshToken) {
       const second = await refreshOnce(runnerId, rejected);
       if ('token' in second) return second.token;
     }
