@@ -90,14 +90,18 @@ export async function startRampGuard({
     else logger.warn({ err }, 'postgres connection error');
   });
   const preparation = prepareDatabase(database, health, logger);
+  // A broken migration still fails the start; an unreachable Postgres does not.
+  await preparation.firstAttempt.catch(async (err: unknown) => {
+    health.stop();
+    await database.close();
+    throw err;
+  });
   const redis = createProducerConnection(config.redisUrl, logger, health);
   const queues = createQueues(redis, config.queuePrefix, logger, health);
   const metrics = createMetrics();
   const base = { config, logger, database, db: database.db, redis, queues, metrics, clock, health };
   const mailer = createMailer(config, logger);
   const deps: AppDeps = { ...base, strava: createStravaClient(base), mailer };
-  // A broken migration still fails the start; an unreachable Postgres does not.
-  await preparation.firstAttempt;
 
   const runsWeb = config.role !== 'worker';
   const runsWorker = config.role !== 'web';
@@ -137,7 +141,7 @@ export async function startRampGuard({
       database: database.kind,
       poolSize: capacity.poolSize,
       concurrency: runsWorker ? capacity.concurrency : undefined,
-      waitingFor: health.describe().missing,
+      waitingFor: (['database', 'redis'] as const).filter((d) => health.state(d) === 'down'),
     },
     'RampGuard started',
   );
