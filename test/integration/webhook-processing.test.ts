@@ -207,8 +207,13 @@ describe('processing Strava events (events worker, real Postgres and Redis)', ()
     });
     await post(b);
     const key = keyOf(b);
+    // By shape (docs/errors.md): the code and the message we wrote, nothing the failure quoted.
     await eventually(async () =>
-      expect(await rowOf(key)).toMatchObject({ status: 'dead', attempts: 1, lastError: 'Strava said 403' }),
+      expect(await rowOf(key)).toMatchObject({
+        status: 'dead',
+        attempts: 1,
+        lastError: 'strava_forbidden: Strava said 403',
+      }),
     );
     expect(await runnerOf(runner.id)).toBeDefined();
     // A later duplicate delivery of a dead row is a no-op.
