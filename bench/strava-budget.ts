@@ -187,7 +187,7 @@ try {
     .update(shoes)
     .set({ fetchedAt: sql`${shoes.fetchedAt} - interval '25 hours'` })
     .where(inArray(shoes.runnerId, dayIds));
-  await enqueue(ctx.deps.queues, reconcileRunnersJob, {});
+  await enqueue(ctx.deps, reconcileRunnersJob, {});
   await sleep(2_000);
   await waitForQuiet(stack, 120_000);
   const rest = count(requests());

@@ -62,6 +62,8 @@ const ZEnv = z.object({
   /** Web processes forked by `node:cluster` for ROLE=web (docs/scaling.md); default: the machine's cores. */
   WEB_CONCURRENCY: ZPositiveInt.max(64).optional(),
   SHUTDOWN_TIMEOUT_MS: ZPositiveInt.default(25_000),
+  /** Postgres connections per process; default derived from the role's job concurrency (docs/capacity.md). */
+  DATABASE_POOL_SIZE: ZPositiveInt.min(2).max(200).optional(),
   /** Test knobs (fault tests): how often the inbox and outbox sweepers run, and when work counts as stale. */
   SWEEP_INTERVAL_MS: ZPositiveInt.optional(),
   SWEEP_STALE_AFTER_MS: ZPositiveInt.optional(),
@@ -116,6 +118,8 @@ export type Config = Readonly<{
   /** How many web processes ROLE=web runs (1 = no cluster); see docs/scaling.md. */
   webConcurrency: number;
   shutdownTimeoutMs: number;
+  /** DATABASE_POOL_SIZE: unset means derived from the role (src/jobs/capacity.ts, docs/capacity.md). */
+  databasePoolSize: number | undefined;
   /** Overrides the inbox and outbox sweepers' schedule (default: each job's own interval). */
   sweepIntervalMs: number | undefined;
   /** Overrides when unfinished inbox work and unsent outbox rows count as stale (default: each sweeper's own). */
@@ -262,6 +266,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       e.DATABASE_URL !== undefined && Boolean(e.REDIS_URL),
     ),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
     sweepIntervalMs: e.SWEEP_INTERVAL_MS,
     sweepStaleAfterMs: e.SWEEP_STALE_AFTER_MS,
     generatedSecrets: Object.freeze(generatedSecrets),

@@ -2,10 +2,11 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { AppDeps } from './app/deps.js';
 import type { Config } from './config.js';
-import { openDatabase } from './db/client.js';
-import { migrateDatabase } from './db/migrate.js';
+import { openDatabase, withDeadline } from './db/client.js';
+import { prepareDatabase } from './db/prepare-database.js';
 import { createApp } from './http/app.js';
 import { createRoutes } from './http/routes.js';
 import { createSandboxSimulator } from './http/sandbox/create-sandbox-simulator.js';
@@ -13,13 +14,15 @@ import { createSandboxMailRouter, SANDBOX_MAIL_PATH } from './http/sandbox/mail/
 import { subscribeSandboxWebhooks } from './http/sandbox/subscribe-sandbox-webhooks.js';
 import { createMailer } from './integrations/email/mailer.js';
 import { createStravaClient } from './integrations/strava/client.js';
+import { attachWorkers } from './jobs/attach-workers.js';
+import { planCapacity } from './jobs/capacity.js';
 import { closeQueues, createQueues } from './jobs/queues.js';
 import { createProducerConnection, createWorkerConnection } from './jobs/redis.js';
-import { checkRedisConfig } from './jobs/redis-gate.js';
 import { JOB_REGISTRY } from './jobs/registry.js';
-import { keepSchedules, SCHEDULE_REFRESH_MS } from './jobs/schedules.js';
-import { closeWorkers, startWorkers, type WorkerOptions } from './jobs/worker.js';
+import type { WorkerOptions } from './jobs/worker.js';
 import { type Clock, systemClock } from './shared/clock.js';
+import { isDatabaseUnavailable } from './shared/dependency-errors.js';
+import { createDependencyHealth } from './shared/dependency-health.js';
 import type { Logger } from './shared/logger.js';
 import { createMetrics } from './shared/metrics.js';
 
@@ -28,7 +31,7 @@ export type StartOptions = {
   logger: Logger;
   clock?: Clock;
   /** Test knobs for stall behaviour. */
-  workerOptions?: Omit<WorkerOptions, 'connection'>;
+  workerOptions?: Omit<WorkerOptions, 'connection' | 'concurrency'>;
 };
 
 export type Running = {
@@ -36,15 +39,27 @@ export type Running = {
   /** Base URL of the HTTP server (both roles serve at least /healthz, /readyz, /metrics). */
   url: string;
   server: Server;
+  /** This process's workers: empty until they attach (docs/degradation.md), then filled in place. */
   workers: Worker[];
+  /** Resolves once the workers run (ROLE=web: at once). */
+  workersAttached: Promise<void>;
   /** Ordered shutdown steps: stop HTTP → close workers → close queues → quit Redis → end the database. */
   steps: { name: string; run: () => Promise<unknown> }[];
   stop(): Promise<void>;
 };
 
+/** How long start-up waits for workers to attach before listening anyway (Redis down: they attach later). */
+const ATTACH_GRACE_MS = 2_000;
+
 /**
  * Builds and starts one RampGuard process for its ROLE. `web` serves HTTP,
  * `worker` runs the queues (and serves only the ops routes), `all` does both.
+ *
+ * Start in any order (docs/degradation.md): the process listens whether or
+ * not Postgres and Redis are up. The database is migrated as soon as it
+ * answers (until then webhooks get 503 and pages an outage page), and workers
+ * attach once both are there. What is missing is reported once in the log and
+ * always in /readyz.
  */
 export async function startRampGuard({
   config,
@@ -63,11 +78,29 @@ export async function startRampGuard({
       'using generated development secrets',
     );
   }
-  const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
-  await migrateDatabase(database);
-  const redis = createProducerConnection(config.redisUrl, logger);
-  const queues = createQueues(redis, config.queuePrefix, logger);
-  const base = { config, logger, database, db: database.db, redis, queues, metrics: createMetrics(), clock };
+  const capacity = planCapacity(config);
+  const health = createDependencyHealth({ logger, role: config.role });
+  const database = openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    logger,
+    poolSize: capacity.poolSize,
+  });
+  database.onConnectionError((err) => {
+    if (isDatabaseUnavailable(err)) health.down('database', err);
+    else logger.warn({ err }, 'postgres connection error');
+  });
+  const preparation = prepareDatabase(database, health, logger);
+  // A broken migration still fails the start; an unreachable Postgres does not.
+  await preparation.firstAttempt.catch(async (err: unknown) => {
+    health.stop();
+    await database.close();
+    throw err;
+  });
+  const redis = createProducerConnection(config.redisUrl, logger, health);
+  const queues = createQueues(redis, config.queuePrefix, logger, health);
+  const metrics = createMetrics();
+  const base = { config, logger, database, db: database.db, redis, queues, metrics, clock, health };
   const mailer = createMailer(config, logger);
   const runsWeb = config.role !== 'worker';
   const runsWorker = config.role !== 'web';
@@ -81,25 +114,28 @@ export async function startRampGuard({
     ...(sandbox ? { sandbox: sandbox.view } : {}),
   };
 
-  let workers: Worker[] = [];
-  let workerRedis: ReturnType<typeof createWorkerConnection> | undefined;
-  let stopSchedules = () => {};
-  if (runsWorker) {
-    workerRedis = createWorkerConnection(config.redisUrl, logger);
-    await gateRedis(workerRedis, logger, config.isProduction);
-    workers = startWorkers(deps, JOB_REGISTRY, { connection: workerRedis, ...workerOptions });
-    // Re-asserted periodically: a wiped Redis would otherwise lose the sweepers for good.
-    stopSchedules = keepSchedules(queues, logger, {
-      sweepEveryMs: config.sweepIntervalMs,
-      refreshMs: config.sweepIntervalMs ? config.sweepIntervalMs * 5 : SCHEDULE_REFRESH_MS,
-    });
+  const workerRedis = runsWorker ? createWorkerConnection(config.redisUrl, logger, {}, health) : undefined;
+  const attached = workerRedis
+    ? attachWorkers(deps, {
+        registry: JOB_REGISTRY,
+        connection: workerRedis,
+        databaseReady: preparation.ready,
+        concurrency: capacity.concurrency,
+        ...(workerOptions ? { workerOptions } : {}),
+      })
+    : undefined;
+  // With everything up, start as before: workers running when this resolves. Otherwise do not wait.
+  if (attached && database.lifetime.known()) {
+    await Promise.race([attached.attached, new Promise((r) => setTimeout(r, ATTACH_GRACE_MS).unref())]);
   }
 
   // The mailbox first: /sim/mail is RampGuard's page, everything else under /sim is the simulator's.
   const sandboxMounts = sandbox
     ? [{ path: SANDBOX_MAIL_PATH, router: createSandboxMailRouter(deps) }, sandbox.mount]
     : [];
-  const app = createApp(deps, runsWeb ? [...createRoutes(deps), ...sandboxMounts] : []);
+  const app = createApp(deps, runsWeb ? [...createRoutes(deps), ...sandboxMounts] : [], {
+    ...(attached ? { workersState: attached.state } : {}),
+  });
   const server = app.listen(config.port, config.host);
   await once(server, 'listening');
   // Strava gives 2 s; a slow client must not hold sockets for minutes.
@@ -108,11 +144,21 @@ export async function startRampGuard({
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
   logger.info(
-    { role: config.role, port, publicUrl: config.publicUrl, database: database.kind },
+    {
+      role: config.role,
+      port,
+      publicUrl: config.publicUrl,
+      database: database.kind,
+      poolSize: capacity.poolSize,
+      concurrency: runsWorker ? capacity.concurrency : undefined,
+      waitingFor: (['database', 'redis'] as const).filter((d) => health.state(d) === 'down'),
+    },
     'RampGuard started',
   );
-  // In the background: the simulator's validation GET needs this server listening, and start-up must not wait on it.
-  const subscribing = sandbox ? subscribeSandboxWebhooks(deps, port) : undefined;
+  // In the background: the simulator's validation GET needs this server listening (and the database).
+  const subscribing = sandbox
+    ? preparation.ready.then(() => subscribeSandboxWebhooks(deps, port))
+    : undefined;
 
   const steps = [
     ...(sandbox
@@ -121,7 +167,7 @@ export async function startRampGuard({
             // First: cancels the simulator's pending webhook deliveries before HTTP closes.
             name: 'sandbox',
             run: async () => {
-              await subscribing;
+              if (database.lifetime.known()) await subscribing;
               await sandbox.simulator.close();
             },
           },
@@ -130,17 +176,23 @@ export async function startRampGuard({
     { name: 'http', run: () => closeServer(server) },
     {
       name: 'workers',
-      run: () => {
-        stopSchedules();
-        return closeWorkers(workers, config.shutdownTimeoutMs).then((r) =>
-          logger.info({ result: r }, 'workers closed'),
-        );
+      run: async () => {
+        preparation.stop();
+        if (!attached) return;
+        const result = await attached.close(config.shutdownTimeoutMs);
+        logger.info({ result }, 'workers closed');
       },
     },
     // After the workers: an in-flight send finishes before its SMTP pool closes.
     { name: 'mailer', run: () => mailer.close() },
     { name: 'queues', run: () => closeQueues(queues) },
-    { name: 'redis', run: () => Promise.allSettled([redis.quit(), workerRedis?.quit()]) },
+    {
+      name: 'redis',
+      run: () => {
+        health.stop();
+        return Promise.allSettled([quitRedis(redis), workerRedis ? quitRedis(workerRedis) : undefined]);
+      },
+    },
     { name: 'database', run: () => database.close() },
   ];
   let stopped: Promise<void> | undefined;
@@ -148,7 +200,8 @@ export async function startRampGuard({
     deps,
     url,
     server,
-    workers,
+    workers: attached?.workers ?? [],
+    workersAttached: attached?.attached ?? Promise.resolve(),
     steps,
     stop() {
       stopped ??= (async () => {
@@ -160,11 +213,12 @@ export async function startRampGuard({
   };
 }
 
-async function gateRedis(redis: ReturnType<typeof createWorkerConnection>, logger: Logger, strict: boolean) {
+/** QUIT when connected; with Redis away, stop the reconnect loop instead of waiting for it. */
+async function quitRedis(client: Redis): Promise<void> {
   try {
-    await checkRedisConfig(redis, logger, strict);
-  } catch (err) {
-    if (strict) throw err;
+    if (client.status === 'ready') await withDeadline(client.quit(), 2_000, 'redis quit');
+  } finally {
+    client.disconnect();
   }
 }
 

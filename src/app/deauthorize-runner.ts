@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { runners } from '../db/schema/index.js';
 import { withStravaPurpose } from '../integrations/strava/call-purpose.js';
-import { deleteRunner } from './delete-runner.js';
 import type { AppDeps } from './deps.js';
+import { forgetRunner } from './leave/forget-runner.js';
 import { claimDeauthorizationCheck } from './strava-access/deauthorization-check.js';
 
 export type DeauthorizeResult = 'deleted' | 'forged' | 'gone' | 'already_checked';
@@ -10,8 +10,8 @@ export type DeauthorizeResult = 'deleted' | 'forged' | 'gone' | 'already_checked
 /**
  * An athlete `authorized: "false"` event (SPEC §4). Events are unsigned, so
  * Strava is asked first (reliability.md B.12): only a grant Strava refuses
- * (401 / invalid refresh token) deletes the runner and every row about them
- * (`deleteRunner`, SPEC §8). A grant that still works means
+ * (401 / invalid refresh token) deletes the runner and every trace of them
+ * (`forgetRunner`, SPEC §8, docs/disconnect.md). A grant that still works means
  * the event was forged: nothing is deleted and the counter says so. Network
  * trouble throws (retryable): an outage never confirms a revocation. Claims
  * arriving while a check runs or its answer is fresh are answered without a
@@ -38,7 +38,11 @@ export async function deauthorizeRunner(deps: AppDeps, runnerId: string): Promis
     deps.logger.warn({ runnerId }, 'deauthorization event not confirmed by Strava: nothing deleted');
     return 'forged';
   }
-  if (!(await deleteRunner(deps.db, runnerId))) return 'gone';
-  deps.logger.info({ runnerId }, 'runner revoked access at Strava: all data deleted');
+  const forgotten = await forgetRunner(deps, runnerId);
+  if (!forgotten.trace) return 'gone';
+  deps.logger.info(
+    { runnerId, cleanup: forgotten.cleanup },
+    'runner revoked access at Strava: all data deleted',
+  );
   return 'deleted';
 }

@@ -5,6 +5,7 @@ import type { Mailer } from '../integrations/email/mailer.js';
 import type { StravaClient } from '../integrations/strava/client.js';
 import type { Queues } from '../jobs/queues.js';
 import type { Clock } from '../shared/clock.js';
+import type { DependencyHealth } from '../shared/dependency-health.js';
 import type { Logger } from '../shared/logger.js';
 import type { Metrics } from '../shared/metrics.js';
 
@@ -24,6 +25,8 @@ export type AppDeps = {
   clock: Clock;
   /** The only way to Strava: tokens, rate limits and failure classes handled inside. */
   strava: StravaClient;
+  /** What this process knows about Postgres and Redis; failures meaning "away" are reported here (docs/degradation.md). */
+  health: DependencyHealth;
   /** The one mail transport (SMTP pool, or .eml files without SMTP_URL); only the outbox sender uses it. */
   mailer: Mailer;
   /** Sandbox mode, in the process that serves the simulator: what the pages may ask it. */

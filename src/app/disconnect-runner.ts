@@ -1,30 +1,53 @@
 import { withDeadline } from '../db/client.js';
-import { deleteRunner } from './delete-runner.js';
+import { StravaAuthError } from '../integrations/strava/errors.js';
+import { enqueueRevocation } from '../jobs/revoke-grant/job.js';
 import type { AppDeps } from './deps.js';
+import { forgetRunner } from './leave/forget-runner.js';
+import { savePendingRevocation } from './revocation/pending-revocations.js';
 
 /** The runner waits on this request: a hung Strava must not hold it for the client's full retry budget. */
 const DEAUTHORIZE_DEADLINE_MS = 8_000;
 
 /**
- * The runner leaves (SPEC §1 journey 4): revoke our access at Strava, then
- * delete every row about them. Deletion never depends on Strava: when Strava
- * is unreachable or the token is already dead, the data goes anyway and the
- * failure is logged (Strava's own deauthorization event, if any, then finds
- * no runner and is dropped).
+ * `revoked`: Strava confirmed (or had already dropped the grant). `pending`:
+ * Strava could not be reached; the revocation is retried for 48 h and the
+ * runner is told so, with how to revoke on strava.com themselves.
  */
-export async function disconnectRunner(deps: AppDeps, runnerId: string): Promise<{ deauthorized: boolean }> {
-  let deauthorized = false;
+export type DisconnectResult = { revocation: 'revoked' | 'pending' };
+
+/**
+ * The runner leaves (SPEC §1 journey 4, docs/disconnect.md): revoke our access
+ * at Strava, then forget them (every row, mail file, queue record and Redis
+ * key). Deletion never depends on Strava: when Strava cannot be reached, the
+ * grant's tokens are kept, encrypted and detached from anything naming the
+ * runner, in the same transaction that deletes them, and a durable job retries
+ * the revocation with backoff for 48 hours (then the tokens are deleted).
+ */
+export async function disconnectRunner(deps: AppDeps, runnerId: string): Promise<DisconnectResult> {
+  let revoked = true;
   try {
     await withDeadline(deps.strava.deauthorize(runnerId), DEAUTHORIZE_DEADLINE_MS, 'strava deauthorize');
-    deauthorized = true;
   } catch (err) {
-    const { name, code } = err as { name?: string; code?: string };
-    deps.logger.warn(
-      { runnerId, errorName: name, failure: code },
-      'could not deauthorize at Strava; deleting locally anyway',
-    );
+    // A refused grant is already gone at Strava; anything else (network, 5xx, 429, our deadline) is not.
+    revoked = err instanceof StravaAuthError;
+    if (!revoked)
+      deps.logger.warn({ runnerId, err }, 'could not deauthorize at Strava; the revocation will be retried');
   }
-  const deleted = await deleteRunner(deps.db, runnerId);
-  deps.logger.info({ runnerId, deleted, deauthorized }, 'runner disconnected: all data deleted');
-  return { deauthorized };
+  let pending: { id: string; nextAttemptAt: Date } | undefined;
+  const forgotten = await forgetRunner(deps, runnerId, async (tx) => {
+    if (revoked) return;
+    const grant = await deps.strava.readGrant(tx, runnerId);
+    if (grant) pending = await savePendingRevocation(tx, deps.config, grant, deps.clock.now());
+  });
+  if (pending) await enqueueRevocation(deps, pending.id, 2, pending.nextAttemptAt);
+  deps.logger.info(
+    {
+      runnerId,
+      deleted: forgotten.trace !== null,
+      revocation: pending ? 'pending' : 'revoked',
+      cleanup: forgotten.cleanup,
+    },
+    'runner disconnected: all data deleted',
+  );
+  return { revocation: pending ? 'pending' : 'revoked' };
 }

@@ -73,4 +73,6 @@ export const RUNNER_TABLES: readonly RunnerTable[] = [
 export const APP_TABLES: Readonly<Record<string, string>> = {
   oauth_states: 'sign-in attempts before any runner is known (hash and expiry only)',
   strava_subscription: "the app's single webhook subscription",
+  strava_revocations:
+    'grants still to revoke at Strava after a runner left: encrypted tokens keyed by a random id, nothing naming the runner; deleted within 48 h',
 };

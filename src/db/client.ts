@@ -7,6 +7,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import type { Logger } from '../shared/logger.js';
+import { createLifetimeCell, type DatabaseLifetime } from './lifetime.js';
 import * as schema from './schema/index.js';
 
 /** The one database type the app codes against: Postgres and PGlite share it. */
@@ -18,8 +19,14 @@ export type DbOrTx = Db | Tx;
 export type Database = {
   kind: 'postgres' | 'pglite';
   db: Db;
+  /** Connections this process may hold at once (PGlite: one). */
+  poolSize: number;
+  /** Set once the database has been reached and migrated (docs/job-ids.md). */
+  lifetime: DatabaseLifetime;
   /** Cheap round trip for readiness checks; rejects within `timeoutMs`. */
   ping(timeoutMs?: number): Promise<void>;
+  /** Where connection errors of idle or checked-out clients go (default: a warning per error). */
+  onConnectionError(listener: (err: Error) => void): void;
   close(): Promise<void>;
 };
 
@@ -27,7 +34,7 @@ export type DatabaseOptions = {
   databaseUrl: string | undefined;
   dataDir: string;
   logger: Logger;
-  /** Pool size for Postgres (web and worker processes each have their own). */
+  /** Pool size for Postgres (web and worker processes each have their own; docs/capacity.md). */
   poolSize?: number;
 };
 
@@ -40,11 +47,19 @@ export async function selectRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
   return result.rows;
 }
 
+/** A dependency did not answer within its deadline (the message names the operation, never data). */
+export class DeadlineError extends Error {
+  constructor(what: string, ms: number) {
+    super(`${what} timed out after ${ms} ms`);
+    this.name = 'DeadlineError';
+  }
+}
+
 /** Rejects after `ms` unless `promise` settles first (keeps the webhook ack under Strava's 2 s). */
 export function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new DeadlineError(what, ms)), ms);
   });
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
@@ -53,10 +68,10 @@ export function openDatabase(options: DatabaseOptions): Database {
   return options.databaseUrl ? openPostgres(options.databaseUrl, options) : openPglite(options);
 }
 
-function openPostgres(url: string, { logger, poolSize }: DatabaseOptions): Database {
+function openPostgres(url: string, { logger, poolSize = 10 }: DatabaseOptions): Database {
   const pool = new pg.Pool({
     connectionString: url,
-    max: poolSize ?? 10,
+    max: poolSize,
     // Fail fast when Postgres is unreachable: the webhook must answer 503 within 1.5 s.
     connectionTimeoutMillis: 1_000,
     query_timeout: 10_000,
@@ -65,18 +80,23 @@ function openPostgres(url: string, { logger, poolSize }: DatabaseOptions): Datab
     application_name: 'rampguard',
   });
   // An idle client losing its connection emits here; without a listener the process would crash.
-  pool.on('error', (err) => logger.warn({ err }, 'postgres pool client error'));
+  // Reported to whoever watches the database (src/shared/dependency-health.ts), else logged.
+  let onConnectionError = (err: Error) => logger.warn({ err }, 'postgres connection error');
+  pool.on('error', (err) => onConnectionError(err));
   // A checked-out client (e.g. inside an open transaction) that loses its connection
   // emits on itself, not on the pool: without this listener Node would crash.
   pool.on('connect', (client) => {
-    client.on('error', (err) =>
-      logger.warn({ err: { message: err.message } }, 'postgres client connection lost'),
-    );
+    client.on('error', (err) => onConnectionError(err));
   });
   const db = withReleasingTransactions(drizzlePg(pool, { schema }) as unknown as Db, pool);
   return {
     kind: 'postgres',
     db,
+    poolSize,
+    lifetime: createLifetimeCell(),
+    onConnectionError(listener) {
+      onConnectionError = listener;
+    },
     ping: (timeoutMs = 1_000) =>
       withDeadline(pool.query('select 1'), timeoutMs, 'database ping').then(() => undefined),
     close: () => pool.end(),
@@ -123,6 +143,9 @@ function openPglite({ dataDir, logger }: DatabaseOptions): Database {
   return {
     kind: 'pglite',
     db,
+    poolSize: 1,
+    lifetime: createLifetimeCell(),
+    onConnectionError() {},
     ping: (timeoutMs = 1_000) =>
       withDeadline(db.execute(sql`select 1`), timeoutMs, 'database ping').then(() => undefined),
     close: () => client.close(),
@@ -136,6 +159,9 @@ export function openMemoryPglite(): Database {
   return {
     kind: 'pglite',
     db,
+    poolSize: 1,
+    lifetime: createLifetimeCell(),
+    onConnectionError() {},
     ping: async () => {
       await db.execute(sql`select 1`);
     },

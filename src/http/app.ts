@@ -3,9 +3,10 @@ import helmet from 'helmet';
 import type { AppDeps } from '../app/deps.js';
 import { requireBasicAuth } from './admin/basic-auth.js';
 import { createDashboard } from './admin/dashboard.js';
+import { answerDatabaseOutage, requireDatabase } from './availability/require-database.js';
 import { handleErrors, notFound } from './errors.js';
 import { watchForwardedProto } from './forwarded-proto-check.js';
-import { createOpsRouter } from './ops/routes.js';
+import { createOpsRouter, type ReadinessOptions } from './ops/routes.js';
 import { createRequestLogger } from './request-logging.js';
 
 export type Mount = { path: string; router: Router };
@@ -15,7 +16,7 @@ export type Mount = { path: string; router: Router };
  * then the routers, then the one error handler. Routers come in from
  * `routes.ts` so this file never grows with features.
  */
-export function createApp(deps: AppDeps, mounts: Mount[] = []): Express {
+export function createApp(deps: AppDeps, mounts: Mount[] = [], readiness: ReadinessOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   // The exact number of proxy hops: a spoofed X-Forwarded-For cannot change the client ip (docs/front-door.md#proxies).
@@ -41,13 +42,16 @@ export function createApp(deps: AppDeps, mounts: Mount[] = []): Express {
       referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
     }),
   );
-  app.use(createOpsRouter(deps));
+  app.use(createOpsRouter(deps, readiness));
   if (deps.config.adminPassword) {
     const dashboard = createDashboard(deps.queues);
     app.use(dashboard.path, requireBasicAuth(deps, deps.config.adminPassword), dashboard.router);
   }
+  // While Postgres is away, pages and APIs answer the outage response at once (docs/degradation.md).
+  if (mounts.length > 0) app.use(requireDatabase(deps));
   for (const mount of mounts) app.use(mount.path, mount.router);
   app.use(notFound(deps.config));
+  app.use(answerDatabaseOutage(deps));
   app.use(handleErrors(deps.config));
   return app;
 }

@@ -20,7 +20,7 @@ export function notFound(config: ErrorPageConfig): RequestHandler {
   };
 }
 
-function wantsJson(path: string): boolean {
+export function wantsJson(path: string): boolean {
   return path.startsWith('/api/') || path.startsWith('/webhooks/') || path.startsWith('/account/export');
 }
 

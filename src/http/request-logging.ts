@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
+import { shapeError } from '../shared/error-shape.js';
 import type { Logger } from '../shared/logger.js';
 
 /** Query parameters that carry secrets: OAuth codes, one-click and calendar tokens. */
@@ -29,8 +30,9 @@ export function redactUrl(url: string | undefined): string {
  * Strava's event deliveries are the one high-rate route: at 1,000 events/s a
  * child logger, a request id and a log line per ack are a tenth of the
  * request's CPU (bench/RESULTS.md, issue 19). Acks are counted in
- * `rampguard_webhook_events_total` instead; refusals and failures are logged,
- * and one success in WEBHOOK_ACK_SAMPLE at debug level (docs/scaling.md).
+ * `rampguard_webhook_events_total` instead; refusals and failures are logged
+ * (503s by the handler, at most a line a minute: docs/degradation.md), and one
+ * success in WEBHOOK_ACK_SAMPLE at debug level (docs/scaling.md).
  */
 export const WEBHOOK_ACK_SAMPLE = 1_000;
 
@@ -56,7 +58,8 @@ function createWebhookAckLogger(logger: Logger): RequestHandler {
     res.once('finish', () => {
       const status = res.statusCode;
       const sampled = status < 400 && ++successes % WEBHOOK_ACK_SAMPLE === 0;
-      if (status < 400 && !sampled) return;
+      // 503s are logged by the handler, throttled (an outage means hundreds a second).
+      if ((status < 400 && !sampled) || status === 503) return;
       const level = status >= 500 ? 'warn' : status >= 400 ? 'info' : 'debug';
       logger[level](
         {
@@ -87,7 +90,11 @@ function createFullRequestLogger(logger: Logger) {
     },
     customLogLevel: (_req, res, err) =>
       err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
+    // Our serializers see the raw objects: pino's standard ones would copy an error's message and every field first.
+    wrapSerializers: false,
     serializers: {
+      // Errors by shape, the same serializer as every other log line (docs/errors.md).
+      err: shapeError,
       // Only what an operator needs; never headers (cookies, authorization) or bodies.
       req: (req: IncomingMessage & { id?: string }) => ({
         id: req.id,

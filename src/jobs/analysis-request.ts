@@ -5,6 +5,8 @@ import type { AppDeps } from '../app/deps.js';
 import type { DbOrTx } from '../db/client.js';
 import { selectRows, withDeadline } from '../db/client.js';
 import { runners } from '../db/schema/index.js';
+import { reportEnqueueFailure } from './enqueue-failure.js';
+import { scopeJobOptions } from './job-ids.js';
 
 /**
  * Requests for a runner analysis (SPEC §4). The processor lives in
@@ -41,9 +43,9 @@ export type AnalysisRequest = { timing?: AnalysisTiming; priority?: AnalysisPrio
 
 /**
  * At most one waiting and one active analysis per runner: adds while one is
- * waiting or delayed are dropped, an add while one runs is kept as the single
- * follow-up (BullMQ `keepLastIfActive`, created when the active one finishes),
- * so two analyses of a runner never overlap. A coalesced request waits
+ * waiting or delayed are dropped (the id is namespaced when added, docs/job-ids.md), an add while
+ * one runs is kept as the single follow-up (BullMQ `keepLastIfActive`, created when the active one
+ * finishes), so two analyses of a runner never overlap. A coalesced request waits
  * ANALYSIS_COALESCE_MS; an immediate one has no delay and also pulls a delayed
  * follow-up forward (`reschedule`).
  */
@@ -103,14 +105,20 @@ export async function enqueueAnalysis(
   const payload = ZAnalyzeRunnerPayload.parse({ runnerId });
   try {
     await withDeadline(
-      deps.queues[ANALYSIS_QUEUE].add(ANALYZE_RUNNER_JOB, payload, analyzeRunnerJobOptions(payload, request)),
+      deps.queues[ANALYSIS_QUEUE].add(
+        ANALYZE_RUNNER_JOB,
+        payload,
+        scopeJobOptions(deps.database, analyzeRunnerJobOptions(payload, request)),
+      ),
       ENQUEUE_DEADLINE_MS,
       'analysis enqueue',
     );
     return true;
   } catch (err) {
-    deps.logger.warn(
-      { runnerId, reason, err: { message: (err as Error).message } },
+    reportEnqueueFailure(
+      deps,
+      err,
+      { runnerId, reason },
       'could not enqueue analysis; the inbox sweeper will retry',
     );
     return false;

@@ -1,11 +1,16 @@
 import type { JobsOptions } from 'bullmq';
 import type { z } from 'zod';
 import type { AppDeps } from '../app/deps.js';
+import { scopeJobOptions } from './job-ids.js';
 import type { QueueName } from './queue-names.js';
-import type { Queues } from './queues.js';
 
-/** What a processor reports: `skipped` is a normal outcome, not a failure. */
-export type JobOutcome = { outcome: 'done' | 'skipped'; detail?: string };
+/**
+ * What a processor reports: `skipped` is a normal outcome, not a failure.
+ * `forget`: the job's record names a runner who has left; the worker removes
+ * it as soon as it finishes (docs/disconnect.md). `detail` is stored in Redis:
+ * ids and counts only, never names or addresses.
+ */
+export type JobOutcome = { outcome: 'done' | 'skipped'; detail?: string; forget?: boolean };
 
 export type JobContext = {
   deps: AppDeps;
@@ -39,8 +44,17 @@ export function defineJob<T>(definition: JobDefinition<T>): JobDefinition<T> {
   return definition;
 }
 
-/** Validates and enqueues; rejects fast when Redis is down (producer connection). */
-export async function enqueue<T>(queues: Queues, job: JobDefinition<T>, data: T): Promise<void> {
+/** Where jobs go: the queues, and the database whose lifetime namespaces the job ids. */
+export type JobSink = Pick<AppDeps, 'queues' | 'database'>;
+
+/** One add's name, validated payload and options (job ids namespaced, docs/job-ids.md). */
+export function jobToAdd<T>(sink: JobSink, job: JobDefinition<T>, data: T) {
   const payload = job.schema.parse(data);
-  await queues[job.queue].add(job.name, payload, job.options(payload));
+  return { name: job.name, data: payload, opts: scopeJobOptions(sink.database, job.options(payload)) };
+}
+
+/** Validates and enqueues; rejects fast when Redis is down (producer connection). */
+export async function enqueue<T>(sink: JobSink, job: JobDefinition<T>, data: T): Promise<void> {
+  const add = jobToAdd(sink, job, data);
+  await sink.queues[job.queue].add(add.name, add.data, add.opts);
 }

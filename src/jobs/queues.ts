@@ -1,5 +1,8 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { withDeadline } from '../db/client.js';
+import { isRedisUnavailable } from '../shared/dependency-errors.js';
+import type { DependencyHealth } from '../shared/dependency-health.js';
 import type { Logger } from '../shared/logger.js';
 import { QUEUE_NAMES, type QueueName } from './queue-names.js';
 
@@ -14,15 +17,25 @@ export const DEFAULT_JOB_OPTIONS = {
   removeOnFail: { age: 7 * 24 * 3_600, count: 5_000 },
 } as const;
 
-export function createQueues(connection: Redis, prefix: string, logger: Logger): Queues {
+/** With `health`, a queue's connection errors while Redis is away go to the outage report (docs/degradation.md). */
+export function createQueues(
+  connection: Redis,
+  prefix: string,
+  logger: Logger,
+  health?: DependencyHealth,
+): Queues {
   const entries = QUEUE_NAMES.map((name) => {
     const queue = new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
-    queue.on('error', (err) => logger.warn({ err: { message: err.message }, queue: name }, 'queue error'));
+    queue.on('error', (err) => {
+      if (health && isRedisUnavailable(err)) health.down('redis', err);
+      else logger.warn({ err, queue: name }, 'queue error');
+    });
     return [name, queue] as const;
   });
   return Object.freeze(Object.fromEntries(entries) as Record<QueueName, Queue>);
 }
 
+/** Bounded: with Redis away, a close must not hold the shutdown. */
 export async function closeQueues(queues: Queues): Promise<void> {
-  await Promise.allSettled(Object.values(queues).map((q) => q.close()));
+  await Promise.allSettled(Object.values(queues).map((q) => withDeadline(q.close(), 2_000, 'queue close')));
 }

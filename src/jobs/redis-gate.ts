@@ -21,7 +21,7 @@ export async function checkRedisConfig(redis: Redis, logger: Logger, strict: boo
     }
   } catch (err) {
     // Managed Redis often disables CONFIG: nothing to check, say so once.
-    logger.warn({ err: { message: (err as Error).message } }, 'could not read Redis configuration');
+    logger.warn({ err }, 'could not read Redis configuration');
     return;
   }
   if (problems.length === 0) return;

@@ -8,8 +8,11 @@ import { purgeExpiredSessionsJob } from './purge-expired-sessions/job.js';
 import { purgeStravaCacheJob } from './purge-strava-cache/job.js';
 import { reconcileRunnersJob } from './reconcile-runners/job.js';
 import { reviewPlansJob } from './review-plans/job.js';
+import { REVOCATION_SWEEP_EVERY_MS, revocationSweepJob } from './revocation-sweep/job.js';
+import { revokeGrantJob } from './revoke-grant/job.js';
 import { sendEmailJob } from './send-email/job.js';
 import { stravaEventJob } from './strava-event/job.js';
+import { WORKER_CANARY_EVERY_MS, workerCanaryJob } from './worker-canary/job.js';
 
 /** Every job the worker role can run. Adding a job = a folder plus one line here. */
 export const JOB_REGISTRY: readonly JobDefinition<unknown>[] = [
@@ -24,6 +27,9 @@ export const JOB_REGISTRY: readonly JobDefinition<unknown>[] = [
   reviewPlansJob as JobDefinition<unknown>,
   reconcileRunnersJob as JobDefinition<unknown>,
   deauthRecheckJob as JobDefinition<unknown>,
+  workerCanaryJob as JobDefinition<unknown>,
+  revokeGrantJob as JobDefinition<unknown>,
+  revocationSweepJob as JobDefinition<unknown>,
 ];
 
 /** Repeatable maintenance jobs, upserted at worker start (idempotent across processes). */
@@ -35,4 +41,6 @@ export const SCHEDULES: readonly { job: JobDefinition<unknown>; everyMs: number 
   { job: purgeStravaCacheJob as JobDefinition<unknown>, everyMs: 60 * 60_000 },
   { job: reviewPlansJob as JobDefinition<unknown>, everyMs: 60 * 60_000 },
   { job: reconcileRunnersJob as JobDefinition<unknown>, everyMs: 60 * 60_000 },
+  { job: workerCanaryJob as JobDefinition<unknown>, everyMs: WORKER_CANARY_EVERY_MS },
+  { job: revocationSweepJob as JobDefinition<unknown>, everyMs: REVOCATION_SWEEP_EVERY_MS },
 ];

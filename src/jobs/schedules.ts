@@ -1,3 +1,5 @@
+import { isRedisUnavailable } from '../shared/dependency-errors.js';
+import type { DependencyHealth } from '../shared/dependency-health.js';
 import type { Logger } from '../shared/logger.js';
 import type { Queues } from './queues.js';
 import { SCHEDULES } from './registry.js';
@@ -31,12 +33,18 @@ export async function upsertSchedules(queues: Queues, sweepEveryMs?: number): Pr
 export function keepSchedules(
   queues: Queues,
   logger: Logger,
-  { sweepEveryMs, refreshMs = SCHEDULE_REFRESH_MS }: { sweepEveryMs?: number; refreshMs?: number } = {},
+  {
+    sweepEveryMs,
+    refreshMs = SCHEDULE_REFRESH_MS,
+    health,
+  }: { sweepEveryMs?: number; refreshMs?: number; health?: DependencyHealth } = {},
 ): () => void {
   const upsert = () =>
-    upsertSchedules(queues, sweepEveryMs).catch((err: Error) =>
-      logger.warn({ err: { message: err.message } }, 'could not schedule maintenance jobs yet'),
-    );
+    upsertSchedules(queues, sweepEveryMs).catch((err: Error) => {
+      // While Redis is away the outage report says it (docs/degradation.md); no line a minute here.
+      if (health && isRedisUnavailable(err)) health.down('redis', err);
+      else logger.warn({ err }, 'could not schedule maintenance jobs yet');
+    });
   void upsert();
   const timer = setInterval(upsert, refreshMs);
   timer.unref();

@@ -1,12 +1,16 @@
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { AppDeps } from '../app/deps.js';
+import { isDatabaseUnavailable, isRedisUnavailable } from '../shared/dependency-errors.js';
+import { summarizeError } from '../shared/error-shape.js';
 import { isRetryable } from '../shared/errors.js';
 import type { JobDefinition, JobOutcome } from './definition.js';
 import { QUEUE_CONCURRENCY, QUEUE_NAMES, type QueueName } from './queue-names.js';
 
 export type WorkerOptions = {
   connection: Redis;
+  /** Per queue; default QUEUE_CONCURRENCY (the composition root derives it from the pool, docs/capacity.md). */
+  concurrency?: Record<QueueName, number>;
   /** Test knobs: shorter locks make stall recovery observable (reliability.md B.16). */
   lockDuration?: number;
   stalledInterval?: number;
@@ -62,15 +66,18 @@ function createWorker(
       } catch (err) {
         if (err instanceof Error && err.name === 'RateLimitError') throw err;
         if (err instanceof DelayedError) throw err;
+        // BullMQ stores the message and stack in Redis (`failedReason`, `stacktrace`): only a
+        // summary by shape goes there, never the original text (docs/errors.md).
+        const summary = summarizeError(err);
         // Permanent failures are not retried (reliability.md B.17).
-        if (!isRetryable(err)) throw new UnrecoverableError(err instanceof Error ? err.message : String(err));
-        throw err;
+        if (!isRetryable(err)) throw new UnrecoverableError(summary);
+        throw new Error(summary, { cause: err });
       }
     },
     {
       connection: options.connection,
       prefix: deps.config.queuePrefix,
-      concurrency: QUEUE_CONCURRENCY[queue],
+      concurrency: (options.concurrency ?? QUEUE_CONCURRENCY)[queue],
       // Needed for Worker.RateLimitError (Strava 429 defers the queue, reliability.md B.18).
       limiter: { max: 1_000, duration: 1_000 },
       lockDuration: options.lockDuration ?? 60_000,
@@ -81,24 +88,28 @@ function createWorker(
   worker.on('completed', (job, result: JobOutcome | undefined) => {
     metrics.jobOutcomes.inc({ queue, job: job.name, outcome: result?.outcome ?? 'done' });
     logger.debug({ queue, job: job.name, jobId: job.id, outcome: result?.outcome }, 'job finished');
+    // Its record names someone who has left (docs/disconnect.md): it goes now, not in an hour.
+    if (result?.forget) void job.remove().catch(() => undefined);
   });
   worker.on('failed', (job, err) => {
     if (!job) return;
     const final = err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
     metrics.jobOutcomes.inc({ queue, job: job.name, outcome: final ? 'failed' : 'retry' });
-    // A failure is an error only on its final attempt (reliability.md B.17).
-    const line = {
-      queue,
-      job: job.name,
-      jobId: job.id,
-      attemptsMade: job.attemptsMade,
-      err: { message: err.message },
-    };
+    const cause = err.cause ?? err;
+    const line = { queue, job: job.name, jobId: job.id, attemptsMade: job.attemptsMade, err };
+    // A failure is an error only on its final attempt (reliability.md B.17). Attempts failing
+    // because Postgres is away are the outage report's business (docs/degradation.md).
     if (final) logger.error(line, 'job failed');
-    else logger.warn(line, 'job attempt failed, will retry');
+    else if (isDatabaseUnavailable(cause)) {
+      deps.health.down('database', cause);
+      logger.debug(line, 'job attempt failed, will retry');
+    } else logger.warn(line, 'job attempt failed, will retry');
   });
   worker.on('stalled', (jobId) => logger.warn({ queue, jobId }, 'job stalled: lock lost, it will run again'));
-  worker.on('error', (err) => logger.warn({ queue, err: { message: err.message } }, 'worker error'));
+  worker.on('error', (err) => {
+    if (isRedisUnavailable(err)) deps.health.down('redis', err);
+    else logger.warn({ queue, err }, 'worker error');
+  });
   return worker;
 }
 

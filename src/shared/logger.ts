@@ -1,4 +1,5 @@
 import { type Logger, pino } from 'pino';
+import { shapeError } from './error-shape.js';
 
 export type { Logger };
 
@@ -47,7 +48,8 @@ export function createLogger({ level, destination }: LoggerOptions): Logger {
       level,
       base: { service: 'rampguard' },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      serializers: { err: pino.stdSerializers.err },
+      // Errors by shape, never content (docs/errors.md): the same serializer for HTTP and workers.
+      serializers: { err: shapeError },
     },
     destination ?? process.stdout,
   );

@@ -7,7 +7,7 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 export type Metrics = ReturnType<typeof createMetrics>;
 
 /** Gauges whose value is read from shared state (Redis, Postgres) when /metrics is scraped. */
-type ScrapeSampled = 'queueDepth' | 'parkedRunners' | 'stravaRate';
+type ScrapeSampled = 'queueDepth' | 'parkedRunners' | 'stravaRate' | 'workerCanaryAge';
 
 export function createMetrics() {
   const registry = new Registry();
@@ -112,6 +112,16 @@ export function createMetrics() {
     sampleAtScrape(gauge: ScrapeSampled, sampler: () => Promise<void>) {
       samplers[gauge] = sampler;
     },
+    workerCanaryAge: new Gauge({
+      name: 'rampguard_worker_canary_age_seconds',
+      help: 'Seconds since the worker canary job last ran (every minute when workers are healthy); alert when it passes a few minutes',
+      registers: [registry],
+      // The same Redis key everywhere; a process that cannot read it reports a growing age: keep the largest.
+      aggregator: 'max',
+      async collect() {
+        await samplers.workerCanaryAge?.();
+      },
+    }),
     forgedDeauthorizations: new Counter({
       name: 'rampguard_forged_deauthorizations_total',
       help: 'Athlete deauthorization events that Strava did not confirm (nothing was deleted)',

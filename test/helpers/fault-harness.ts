@@ -51,6 +51,8 @@ export type HarnessOptions = {
   sim?: StartSimulatorOptions;
   /** Weeks of seeded history per runner (an easy 8 km every other day). */
   historyWeeks?: number;
+  /** Level of the captured app log (default info; the log canary reads everything). */
+  logLevel?: string;
 };
 
 /** The operations the generator plays on the simulator, like athletes on strava.com. */
@@ -200,7 +202,7 @@ export async function startFaultHarness(options: HarnessOptions = {}) {
       ...SWEEP_ENV,
       ...options.env,
     });
-    const captured = createCapturingLogger('info');
+    const captured = createCapturingLogger(options.logLevel ?? 'info');
     const app: Running = await startTestApp(
       { ...env, ROLE: role },
       { logger: captured.logger, ...(options.clock ? { clock: options.clock } : {}) },

@@ -13,6 +13,7 @@ import {
 import { closeQueues, createQueues } from '../../src/jobs/queues.js';
 import { createProducerConnection } from '../../src/jobs/redis.js';
 import { type Clock, systemClock } from '../../src/shared/clock.js';
+import { createDependencyHealth } from '../../src/shared/dependency-health.js';
 import type { Logger } from '../../src/shared/logger.js';
 import { createMetrics } from '../../src/shared/metrics.js';
 import {
@@ -79,7 +80,18 @@ export async function createTestContext(options: TestContextOptions = {}): Promi
   const redis = createProducerConnection(config.redisUrl, logger);
   await waitUntilReady(redis);
   const queues = createQueues(redis, config.queuePrefix, logger);
-  const base = { config, logger, database, db: database.db, redis, queues, metrics: createMetrics(), clock };
+  const health = createDependencyHealth({ logger, role: 'all' });
+  const base = {
+    config,
+    logger,
+    database,
+    db: database.db,
+    redis,
+    queues,
+    metrics: createMetrics(),
+    clock,
+    health,
+  };
   const mailer = createMailer(config, logger);
   const deps: AppDeps = { ...base, strava: createStravaClient(base, options.strava), mailer };
   const prefixes = new Set([config.queuePrefix]);
@@ -97,6 +109,7 @@ export async function createTestContext(options: TestContextOptions = {}): Promi
       return createStravaClient({ ...base, config: clientConfig }, { ...options.strava, ...rest });
     },
     async close() {
+      health.stop();
       await closeQueues(queues);
       await mailer.close();
       for (const prefix of prefixes) await deleteKeys(redis, `${prefix}:*`);

@@ -235,19 +235,35 @@ describe('the account: export everything, disconnect deletes everything', () => 
     await request(h.app.url).get('/api/me').set('Cookie', b.cookie).expect(200);
   });
 
-  it('When Strava is unreachable, disconnect still deletes everything locally', async () => {
+  it('When Strava is unreachable, disconnect still deletes everything locally, keeps the revocation pending and says so', async () => {
     const c = people.c;
     const fault = await h.simControl.addFault({ path: '/oauth/deauthorize', errorRate: 1, errorStatus: 503 });
+    let location: string;
     try {
-      await request(h.app.url)
+      const res = await request(h.app.url)
         .post('/account/disconnect')
         .set('Cookie', c.cookie)
         .set('Sec-Fetch-Site', 'same-origin')
         .expect(303);
+      location = res.headers.location as string;
     } finally {
       await h.simControl.removeFault(fault.id);
     }
     expect(await rowsMentioning(h, c)).toEqual({});
+    // The grant is still alive at Strava: kept to revoke later, detached from the runner.
+    const pending = await queryRows<{ attempts: number; last_error: string | null }>(
+      h,
+      sql`select attempts, last_error from strava_revocations`,
+    );
+    expect(pending).toEqual([{ attempts: 1, last_error: null }]);
+    expect((await h.simControl.getAthlete(c.athleteId)).authorizations).toHaveLength(1);
+    // The page after the disconnect tells the runner, and how to revoke it themselves.
+    expect(location).toBe('/?disconnected=pending');
+    const page = await request(h.app.url).get(location).expect(200);
+    expect(page.text).toContain('We could not reach Strava yet');
+    expect(page.text).toContain('we keep trying');
+    expect(page.text).toContain('href="https://www.strava.com/settings/apps"');
+    await h.app.deps.db.execute(sql`delete from strava_revocations`);
   });
 
   it('When the runner already revoked access on Strava, disconnect still deletes everything', async () => {
@@ -257,8 +273,11 @@ describe('the account: export everything, disconnect deletes everything', () => 
       .post('/account/disconnect')
       .set('Cookie', d.cookie)
       .set('Origin', new URL(h.publicUrl).origin)
-      .expect(303);
+      .expect(303)
+      .expect('Location', '/?disconnected=1');
     expect(await rowsMentioning(h, d)).toEqual({});
+    // Nothing left to revoke: no tokens are kept.
+    expect(await queryRows(h, sql`select id from strava_revocations`)).toEqual([]);
   });
 
   it('POST /account/disconnect without a session is refused', async () => {

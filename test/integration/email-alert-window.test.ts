@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueSendEmail } from '../../src/app/email/enqueue-send-email.js';
+import { outboxMessageId } from '../../src/app/email/message-id.js';
 import { queueEmail } from '../../src/app/email/queue-email.js';
 import { sweepOutbox } from '../../src/app/email/sweep-outbox.js';
 import { emailOutbox, runners } from '../../src/db/schema/index.js';
@@ -94,6 +95,8 @@ describe('at most one alert per runner per 24 h (SPEC §7, reliability.md D.31)'
 
   const row = async (id: number) =>
     (await database.db.select().from(emailOutbox).where(eq(emailOutbox.id, id)))[0]!;
+  /** `<outbox-<id>.<lifetime>@domain>` (docs/job-ids.md). */
+  const messageIdOf = (id: number) => outboxMessageId(app.deps.config, app.deps.database.lifetime.id(), id);
 
   it('When alerts follow within 24 h, then they wait, and the next email folds all of them', async () => {
     const [runner] = await database.db
@@ -127,10 +130,7 @@ describe('at most one alert per runner per 24 h (SPEC §7, reliability.md D.31)'
     // Other emails are not held back by the alert window.
     const taper = await queue(runnerId, 'taper', { plan: PLAN });
     await eventually(async () => expect((await row(taper)).status).toBe('sent'));
-    expect(sink.messages.map((m) => m.messageId)).toEqual([
-      `<outbox-${first}@rampguard.example>`,
-      `<outbox-${taper}@rampguard.example>`,
-    ]);
+    expect(sink.messages.map((m) => m.messageId)).toEqual([messageIdOf(first), messageIdOf(taper)]);
 
     // Before the window ends, the sweeper sends nothing.
     time.advance(20 * HOUR);
@@ -152,7 +152,7 @@ describe('at most one alert per runner per 24 h (SPEC §7, reliability.md D.31)'
     await new Promise((r) => setTimeout(r, 500));
     expect(sink.messages).toHaveLength(3);
     const message = sink.messages[2]!;
-    expect(message.messageId).toBe(`<outbox-${second}@rampguard.example>`);
+    expect(message.messageId).toBe(messageIdOf(second));
     expect(message.parsed.headers.get('x-rampguard-triggers')).toBe('weekly_ramp,gear_change');
     expect(message.parsed.text).toContain(TRIGGERS.weekly_ramp);
     expect(message.parsed.text).toContain(TRIGGERS.gear_change);
@@ -199,7 +199,7 @@ describe('at most one alert per runner per 24 h (SPEC §7, reliability.md D.31)'
     });
     await new Promise((r) => setTimeout(r, 500));
     const mine = sink.messages.slice(before);
-    expect(mine.map((m) => m.messageId)).toEqual([`<outbox-${a}@rampguard.example>`]);
+    expect(mine.map((m) => m.messageId)).toEqual([messageIdOf(a)]);
     expect(mine[0]!.parsed.headers.get('x-rampguard-triggers')).toBe('session_spike,gear_change');
   });
 });

@@ -3,10 +3,12 @@ import { eq, sql } from 'drizzle-orm';
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { enqueueSendEmail } from '../../src/app/email/enqueue-send-email.js';
+import { outboxMessageId } from '../../src/app/email/message-id.js';
 import { queueEmail } from '../../src/app/email/queue-email.js';
 import { sweepOutbox } from '../../src/app/email/sweep-outbox.js';
 import { emailOutbox, runners } from '../../src/db/schema/index.js';
 import type { PlanJson } from '../../src/domain/plan-view.js';
+import { scopedJobId } from '../../src/jobs/job-ids.js';
 import type { Running } from '../../src/server.js';
 import { startTestApp, testEnv } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
@@ -111,6 +113,11 @@ describe('email delivery through the outbox', () => {
     return id;
   }
 
+  /** `<outbox-<id>.<lifetime>@domain>` (docs/job-ids.md). */
+  function messageIdOf(id: number): string {
+    return outboxMessageId(app.deps.config, app.deps.database.lifetime.id(), id);
+  }
+
   async function row(id: number) {
     const [found] = await database.db.select().from(emailOutbox).where(eq(emailOutbox.id, id));
     return found!;
@@ -131,9 +138,9 @@ describe('email delivery through the outbox', () => {
 
     const sent = await rowWithStatus(id, 'sent');
     const [message] = await sink.waitForMessages(1);
-    expect(sent.messageId).toBe(`<outbox-${id}@rampguard.example>`);
+    expect(sent.messageId).toBe(messageIdOf(id));
     expect(sent.sentAt).toBeInstanceOf(Date);
-    expect(message!.messageId).toBe(`<outbox-${id}@rampguard.example>`);
+    expect(message!.messageId).toBe(messageIdOf(id));
     expect(message!.to).toEqual([runner.email]);
 
     const headers = unfoldedHeaders(message!.raw);
@@ -142,7 +149,7 @@ describe('email delivery through the outbox', () => {
       /^List-Unsubscribe: <https:\/\/rampguard\.example\/unsubscribe\?token=[^>\s]+>$/m,
     );
     expect(headers).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click$/m);
-    expect(headers).toMatch(new RegExp(`^Message-ID: <outbox-${id}@rampguard\\.example>$`, 'm'));
+    expect(headers).toMatch(new RegExp(`^Message-ID: ${messageIdOf(id).replace(/\./g, '\\.')}$`, 'm'));
     expect(message!.parsed.subject).toMatch(/^Ada, /);
 
     const { text, html } = message!.parsed;
@@ -159,7 +166,7 @@ describe('email delivery through the outbox', () => {
     expect(page.status).toBe(200);
 
     // Redis holds the row id only, never the address (reliability.md C.25).
-    const job = await app.deps.queues.email.getJob(`email-${id}`);
+    const job = await app.deps.queues.email.getJob(scopedJobId(app.deps.database, `email-${id}`));
     expect(job?.data).toEqual({ outboxId: id });
   });
 
@@ -215,7 +222,7 @@ describe('email delivery through the outbox', () => {
     const sent = await rowWithStatus(id, 'sent');
     expect(sent.attempts).toBe(2);
     expect(sink.attempts).toEqual([runner.email, runner.email]);
-    expect(sink.messages.map((m) => m.messageId)).toEqual([`<outbox-${id}@rampguard.example>`]);
+    expect(sink.messages.map((m) => m.messageId)).toEqual([messageIdOf(id)]);
   });
 
   it('When the server answers 550, then the row fails, the address is suppressed, and nothing is retried', async () => {
@@ -229,7 +236,9 @@ describe('email delivery through the outbox', () => {
     expect(after!.emailSuppressedAt).toBeInstanceOf(Date);
     await new Promise((r) => setTimeout(r, 3_000));
     expect(sink.attempts).toHaveLength(1);
-    expect(await app.deps.queues.email.getJobState(`email-${id}`)).toBe('failed');
+    expect(await app.deps.queues.email.getJobState(scopedJobId(app.deps.database, `email-${id}`))).toBe(
+      'failed',
+    );
 
     // Later mail to the suppressed address is cancelled without touching SMTP.
     const next = await queueAlert(runner.id);
@@ -260,11 +269,11 @@ describe('email delivery through the outbox', () => {
       const id = await queueAlert(runner.id);
       await enqueueSendEmail(app.deps, id);
       const sent = await rowWithStatus(id, 'sent');
-      expect(sent.messageId).toBe(`<outbox-${id}@rampguard.example>`);
+      expect(sent.messageId).toBe(messageIdOf(id));
       // The rolled-back attempt left no trace on the row: its re-send is attempt 1 again.
       expect(sent.attempts).toBe(1);
       const ids = sink.messages.map((m) => m.messageId);
-      expect(ids).toEqual([`<outbox-${id}@rampguard.example>`, `<outbox-${id}@rampguard.example>`]);
+      expect(ids).toEqual([messageIdOf(id), messageIdOf(id)]);
     } finally {
       await database.db.execute(
         sql.raw(
@@ -281,7 +290,7 @@ describe('email delivery through the outbox', () => {
     await enqueueSendEmail(app.deps, id);
     await rowWithStatus(id, 'sent');
     const ids = sink.messages.map((m) => m.messageId);
-    expect(ids).toEqual([`<outbox-${id}@rampguard.example>`, `<outbox-${id}@rampguard.example>`]);
+    expect(ids).toEqual([messageIdOf(id), messageIdOf(id)]);
   });
 
   it('When the connection drops right after the 250, then the email counts as sent, once', async () => {
@@ -316,7 +325,7 @@ describe('email delivery through the outbox', () => {
     const { requeued } = await sweepOutbox(app.deps);
     expect(requeued).toBeGreaterThanOrEqual(1);
     await rowWithStatus(id, 'sent');
-    expect(sink.messages.map((m) => m.messageId)).toEqual([`<outbox-${id}@rampguard.example>`]);
+    expect(sink.messages.map((m) => m.messageId)).toEqual([messageIdOf(id)]);
   });
 
   it('When a payload does not match its template, then the row fails without touching SMTP', async () => {

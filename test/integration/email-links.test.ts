@@ -6,12 +6,14 @@ import { simpleParser } from 'mailparser';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueSendEmail } from '../../src/app/email/enqueue-send-email.js';
+import { outboxMessageId } from '../../src/app/email/message-id.js';
 import { queueEmail } from '../../src/app/email/queue-email.js';
 import { verifyEmailUrl } from '../../src/app/email/verify-email-link.js';
 import { emailOutbox, runners } from '../../src/db/schema/index.js';
 import { requestEmailVerification } from '../../src/http/email-verification/router.js';
 import { html } from '../../src/http/unsubscribe/page.js';
 import { unsubscribeUrl } from '../../src/http/unsubscribe/router.js';
+import { emlFilePath } from '../../src/integrations/email/eml-file.js';
 import type { Running } from '../../src/server.js';
 import type { Clock } from '../../src/shared/clock.js';
 import { AppError } from '../../src/shared/errors.js';
@@ -66,8 +68,12 @@ describe('one-click unsubscribe and email verification (no SMTP_URL: .eml files)
   const readRunner = async (id: string) =>
     (await database.db.select().from(runners).where(eq(runners.id, id)))[0]!;
 
+  /** `<outbox-<id>.<lifetime>@localhost>` (docs/job-ids.md); the file is named after it. */
+  const messageIdOf = (outboxId: number) =>
+    outboxMessageId(app.deps.config, app.deps.database.lifetime.id(), outboxId);
+
   async function emlFor(outboxId: number) {
-    const file = path.join(dataDir, 'outbox', `outbox-${outboxId}_localhost.eml`);
+    const file = emlFilePath(dataDir, messageIdOf(outboxId));
     const raw = await eventually(async () => readFileSync(file, 'utf8'));
     return { file, raw, parsed: await simpleParser(raw) };
   }
@@ -173,7 +179,7 @@ describe('one-click unsubscribe and email verification (no SMTP_URL: .eml files)
       const { file, parsed } = await emlFor(result.outboxId!);
       expect(file.startsWith(path.join(dataDir, 'outbox'))).toBe(true);
       expect(parsed.to && 'text' in parsed.to ? parsed.to.text : '').toBe('new.address@example.com');
-      expect(parsed.messageId).toBe(`<outbox-${result.outboxId}@localhost>`);
+      expect(parsed.messageId).toBe(messageIdOf(result.outboxId!));
       expect(parsed.subject).toBe('Confirm your email address for RampGuard');
       const link = /(http:\/\/localhost:\d+\/account\/email\/verify\?token=\S+)/.exec(parsed.text ?? '')![1]!;
 

@@ -158,10 +158,11 @@ describe('mail error classification', () => {
 });
 
 describe('Message-ID and retry timing', () => {
-  it('derives the Message-ID domain from MAIL_FROM, else from PUBLIC_URL', () => {
-    expect(
-      outboxMessageId({ mailFrom: 'RampGuard <no-reply@Mail.Example.com>', publicUrl: 'https://x.test' }, 7),
-    ).toBe('<outbox-7@mail.example.com>');
+  it('derives the Message-ID from the row and the database lifetime, its domain from MAIL_FROM, else from PUBLIC_URL', () => {
+    const config = { mailFrom: 'RampGuard <no-reply@Mail.Example.com>', publicUrl: 'https://x.test' };
+    expect(outboxMessageId(config, 'db0123456789', 7)).toBe('<outbox-7.db0123456789@mail.example.com>');
+    // A recreated database hands out row 7 again: its mail must not look like the old row 7's.
+    expect(outboxMessageId(config, 'dbaaaaaaaaaa', 7)).not.toBe(outboxMessageId(config, 'db0123456789', 7));
     expect(mailDomain({ mailFrom: 'no-reply@example.org', publicUrl: 'https://x.test' })).toBe('example.org');
     expect(mailDomain({ mailFrom: 'RampGuard', publicUrl: 'https://app.rampguard.test:8443' })).toBe(
       'app.rampguard.test',

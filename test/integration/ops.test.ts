@@ -38,9 +38,17 @@ describe('operations endpoints', () => {
   it('answers liveness, readiness and metrics when everything is up', async () => {
     await request(app.url).get('/healthz').expect(200, { status: 'ok' });
     const ready = await request(app.url).get('/readyz').expect(200);
-    expect(ready.body.checks).toEqual({ database: 'ok', redis: 'ok' });
+    expect(ready.body.checks).toEqual({ database: 'ok', redis: 'ok', workers: 'running' });
+    expect(ready.body.missing).toBeUndefined();
     const metrics = await request(app.url).get('/metrics').expect(200);
     expect(metrics.text).toContain('rampguard_http_request_duration_seconds');
+    // The watchdog's canary (docs/degradation.md#watchdog): the workers ran it moments ago.
+    await eventually(async () => {
+      const text = (await request(app.url).get('/metrics').expect(200)).text;
+      const age = Number(/^rampguard_worker_canary_age_seconds (\S+)$/m.exec(text)?.[1]);
+      expect(age).toBeGreaterThanOrEqual(0);
+      expect(age).toBeLessThan(60);
+    });
     expect(metrics.text).toMatch(/rampguard_queue_jobs\{queue="events",state="waiting"\} 0/);
   });
 
@@ -63,6 +71,9 @@ describe('operations endpoints', () => {
     await eventually(async () => {
       const res = await request(app.url).get('/readyz').expect(503);
       expect(res.body.checks.redis).toBe('unavailable');
+      // It says what is missing and how RampGuard behaves meanwhile.
+      expect(res.body.missing).toContain('redis');
+      expect(res.body.meanwhile.join(' ')).toMatch(/Redis: webhooks are still acknowledged/);
     });
     await request(app.url).get('/healthz').expect(200);
     await request(app.url).get('/metrics').expect(200);

@@ -4,12 +4,14 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import express from 'express';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppDeps } from '../../src/app/deps.js';
+import { readPendingGrant, savePendingRevocation } from '../../src/app/revocation/pending-revocations.js';
 import { keyIdOf, loadConfig } from '../../src/config.js';
 import { openMemoryPglite } from '../../src/db/client.js';
 import { migrateDatabase } from '../../src/db/migrate.js';
-import { runners, stravaTokens } from '../../src/db/schema/index.js';
+import { runners, stravaRevocations, stravaTokens } from '../../src/db/schema/index.js';
 import { createStravaClient } from '../../src/integrations/strava/client.js';
 import { StravaAuthError } from '../../src/integrations/strava/errors.js';
 import { rotateTokenKeys } from '../../src/integrations/strava/rotate-token-keys.js';
@@ -18,6 +20,7 @@ import { systemClock } from '../../src/shared/clock.js';
 import { createMetrics } from '../../src/shared/metrics.js';
 import { testEnv } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { eventually } from '../helpers/eventually.js';
 import { silentLogger } from '../helpers/logger.js';
 import { connectRunner, createTestContext, type TestContext } from '../helpers/strava.js';
 
@@ -119,7 +122,7 @@ describe('Strava tokens', () => {
     expect(api.every((r) => r.status === 200)).toBe(true);
   });
 
-  it('two "processes" (separate clients, 25 calls each) still refresh once: the row lock serializes them', async () => {
+  it('two "processes" (separate clients, 25 calls each) still refresh once: the refresh lease serializes them', async () => {
     const ctx = await context();
     const { runnerId, athleteId } = await connectRunner(ctx);
     await expireStoredToken(ctx, runnerId, athleteId);
@@ -131,6 +134,43 @@ describe('Strava tokens', () => {
     );
     expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
     expect(await tokenCalls(ctx)).toBe(1);
+  });
+
+  it('While Strava is slow to answer the refresh, no transaction is open and the token row is not locked', async () => {
+    const ctx = await context();
+    const { runnerId, athleteId } = await connectRunner(ctx);
+    await expireStoredToken(ctx, runnerId, athleteId);
+    const [a, b] = [ctx.createClient(), ctx.createClient()];
+    await ctx.simControl.addFault({ path: '/oauth/token', method: 'POST', latencyMs: 2_500, count: 1 });
+    await ctx.simControl.clearRequests();
+
+    const first = a.listActivities(runnerId);
+    // The refresh is in flight once its lease is taken (docs/strava.md#token-refresh).
+    await eventually(
+      async () => expect((await tokenRow(ctx, runnerId)).refreshLeaseUntil).toBeInstanceOf(Date),
+      5_000,
+      20,
+    );
+    // Another "process" asking meanwhile waits for the lease instead of refreshing too.
+    const second = b.listActivities(runnerId);
+    const admin = new pg.Client({ connectionString: ctx.database.url });
+    await admin.connect();
+    try {
+      // NOWAIT fails at once if any transaction holds the row: nobody does while Strava is called.
+      await admin.query('begin');
+      await admin.query('select 1 from strava_tokens where runner_id = $1 for update nowait', [runnerId]);
+      await admin.query('rollback');
+      const open = await admin.query(
+        "select count(*)::int as n from pg_stat_activity where datname = current_database() and state like 'idle in transaction%' and pid <> pg_backend_pid()",
+      );
+      expect(open.rows[0].n).toBe(0);
+    } finally {
+      await admin.end();
+    }
+    const results = await Promise.allSettled([first, second]);
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    expect(await tokenCalls(ctx)).toBe(1);
+    expect((await tokenRow(ctx, runnerId)).refreshLeaseUntil).toBeNull();
   });
 
   it('50 concurrent 401s for a token Strava expired early cause one forced refresh, then succeed', async () => {
@@ -190,6 +230,11 @@ describe('Strava tokens', () => {
     const ctx = await createTestContext();
     contexts.push(ctx);
     const runnersBefore = [await connectRunner(ctx), await connectRunner(ctx)];
+    // A grant kept for a revocation still being retried (docs/disconnect.md#revocation) rotates too.
+    const kept = { accessToken: 'kept-access', refreshToken: 'kept-refresh', expiresAt: new Date() };
+    const pending = await ctx.deps.db.transaction((tx) =>
+      savePendingRevocation(tx, ctx.deps.config, kept, new Date()),
+    );
     const oldKey = ctx.deps.config.tokenEncryptionKey;
     const newKey = randomBytes(32);
     const rotatedConfig = loadConfig(
@@ -201,7 +246,14 @@ describe('Strava tokens', () => {
     );
     const all = await ctx.deps.db.select({ id: stravaTokens.runnerId }).from(stravaTokens);
     const report = await rotateTokenKeys({ db: ctx.deps.db, config: rotatedConfig, clock: systemClock });
-    expect(report).toEqual({ rotated: all.length, failed: [] });
+    expect(report).toEqual({ rotated: all.length + 1, failed: [] });
+    const [revocation] = await ctx.deps.db.select().from(stravaRevocations);
+    expect(revocation?.keyId).toBe(keyIdOf(newKey));
+    expect(readPendingGrant({ ...rotatedConfig, oldTokenKeys: [] }, revocation!)).toMatchObject({
+      accessToken: 'kept-access',
+      refreshToken: 'kept-refresh',
+    });
+    expect(revocation?.id).toBe(pending.id);
     expect(await rotateTokenKeys({ db: ctx.deps.db, config: rotatedConfig, clock: systemClock })).toEqual({
       rotated: 0,
       failed: [],
@@ -221,7 +273,9 @@ describe('Strava tokens', () => {
     const lost = loadConfig(testEnv({ DATABASE_URL: ctx.database.url }));
     const failed = await rotateTokenKeys({ db: ctx.deps.db, config: lost, clock: systemClock });
     expect(failed.rotated).toBe(0);
-    expect(failed.failed.sort()).toEqual(runnersBefore.map((r) => r.runnerId).sort());
+    expect(failed.failed.sort()).toEqual(
+      [...runnersBefore.map((r) => r.runnerId), `revocation ${pending.id}`].sort(),
+    );
   });
 });
 

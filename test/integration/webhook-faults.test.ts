@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventKeyOf } from '../../src/app/webhook/event-key.js';
 import { sweepInbox } from '../../src/app/webhook/sweep-inbox.js';
 import { runners, webhookInbox } from '../../src/db/schema/index.js';
+import { scopedJobId } from '../../src/jobs/job-ids.js';
 import type { Running } from '../../src/server.js';
 import { startTestApp, testEnv } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
@@ -102,10 +103,10 @@ describe('webhook intake under dependency faults', () => {
     await redis.restart();
     await eventually(async () => expect(await app.deps.redis.ping()).toBe('PONG'));
     // The restarted Redis is empty; the sweeper (here with no age threshold) re-creates the job from Postgres.
-    expect(await app.deps.queues.events.getJob(key)).toBeUndefined();
+    expect(await app.deps.queues.events.getJob(scopedJobId(app.deps.database, key))).toBeUndefined();
     const swept = await sweepInbox(app.deps, { staleAfterMs: 0, limit: 500 });
     expect(swept.eventsAdded).toBeGreaterThanOrEqual(1);
-    const job = await app.deps.queues.events.getJob(key);
+    const job = await app.deps.queues.events.getJob(scopedJobId(app.deps.database, key));
     expect(job?.data).toEqual({ eventKey: key });
     // A second sweep leaves the waiting job alone.
     expect((await sweepInbox(app.deps, { staleAfterMs: 0, limit: 500 })).eventsAdded).toBe(0);
@@ -119,11 +120,13 @@ describe('webhook intake under dependency faults', () => {
       connection: app.deps.config.redisUrl ? { url: app.deps.config.redisUrl } : {},
       prefix: app.deps.config.queuePrefix,
     });
-    await eventually(async () => expect(await app.deps.queues.events.getJobState(key)).toBe('completed'));
+    await eventually(async () =>
+      expect(await app.deps.queues.events.getJobState(scopedJobId(app.deps.database, key))).toBe('completed'),
+    );
     await worker.close();
     expect((await rowOf(key))!.status).toBe('received');
     await sweepInbox(app.deps, { staleAfterMs: 0, limit: 500 });
-    expect(await app.deps.queues.events.getJobState(key)).toBe('waiting');
+    expect(await app.deps.queues.events.getJobState(scopedJobId(app.deps.database, key))).toBe('waiting');
   });
 
   it('re-enqueues runners whose analysis has been due too long', async () => {
@@ -150,7 +153,7 @@ describe('webhook intake under dependency faults', () => {
     expect(res.body.error.code).toBe('unavailable');
     expect(elapsed).toBeLessThan(1_500);
     expect(await metric('unavailable')).toBe(unavailable + 1);
-    expect(await app.deps.queues.events.getJob(key)).toBeUndefined();
+    expect(await app.deps.queues.events.getJob(scopedJobId(app.deps.database, key))).toBeUndefined();
 
     pgProxy.setMode('pass');
     // Strava's retry then lands.
@@ -158,7 +161,7 @@ describe('webhook intake under dependency faults', () => {
       await post(wire).expect(200);
     });
     expect(await rowOf(key)).toBeDefined();
-    expect(await app.deps.queues.events.getJob(key)).toBeDefined();
+    expect(await app.deps.queues.events.getJob(scopedJobId(app.deps.database, key))).toBeDefined();
   });
 
   it('When Postgres resets connections, then the answer is a fast 503, never a 500', async () => {

@@ -6,6 +6,7 @@ import type { StravaEvent } from '../../src/app/webhook/strava-event.js';
 import { runners, webhookInbox } from '../../src/db/schema/index.js';
 import { createApp } from '../../src/http/app.js';
 import { createStravaWebhookRouter } from '../../src/http/strava-webhook/route.js';
+import { scopedJobId } from '../../src/jobs/job-ids.js';
 import type { Running } from '../../src/server.js';
 import { startTestApp, testEnv } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
@@ -168,7 +169,7 @@ describe('POST /webhooks/strava intake (web role, real Postgres and Redis)', () 
         attempts: 0,
       });
       expect(row!.eventTime.getTime()).toBe((b.event_time as number) * 1000);
-      const job = await app.deps.queues.events.getJob(key);
+      const job = await app.deps.queues.events.getJob(scopedJobId(app.deps.database, key));
       expect(job?.name).toBe('process-strava-event');
       expect(job?.data).toEqual({ eventKey: key });
       expect(await metric('accepted')).toBe(accepted + 1);
@@ -197,7 +198,9 @@ describe('POST /webhooks/strava intake (web role, real Postgres and Redis)', () 
     const rows = await database.db.select().from(webhookInbox).where(eq(webhookInbox.objectId, objectId));
     expect(rows).toHaveLength(1);
     expect(rows[0]!.ownerId).toBe(BIG_ATHLETE);
-    expect(await app.deps.queues.events.getJob(rows[0]!.eventKey)).toBeDefined();
+    expect(
+      await app.deps.queues.events.getJob(scopedJobId(app.deps.database, rows[0]!.eventKey)),
+    ).toBeDefined();
   });
 
   it('records the same event posted three times concurrently once, with one job', async () => {
@@ -208,7 +211,7 @@ describe('POST /webhooks/strava intake (web role, real Postgres and Redis)', () 
     const rows = await database.db.select().from(webhookInbox).where(eq(webhookInbox.eventKey, key));
     expect(rows).toHaveLength(1);
     const jobs = await app.deps.queues.events.getJobs(['waiting', 'delayed', 'active', 'prioritized']);
-    expect(jobs.filter((j) => j.id === key)).toHaveLength(1);
+    expect(jobs.filter((j) => j.id === scopedJobId(app.deps.database, key))).toHaveLength(1);
   });
 
   it('records a concurrent burst sharing statements (group commit): each 200 has its row, repeats collapse', async () => {
@@ -224,7 +227,7 @@ describe('POST /webhooks/strava intake (web role, real Postgres and Redis)', () 
     // One `accepted` per event; its repeat reads as in flight (`requeued`), whichever statement it was in.
     expect((await metric('accepted')) - accepted).toBe(20);
     const jobs = await app.deps.queues.events.getJobs(['waiting', 'delayed', 'active', 'prioritized']);
-    const keys = new Set(events.map((b) => eventKeyOf(eventOf(b))));
+    const keys = new Set(events.map((b) => scopedJobId(app.deps.database, eventKeyOf(eventOf(b)))));
     expect(jobs.filter((j) => keys.has(j.id ?? ''))).toHaveLength(20);
   });
 
@@ -241,11 +244,11 @@ describe('POST /webhooks/strava intake (web role, real Postgres and Redis)', () 
     const b = body();
     await post(b).expect(200);
     const key = eventKeyOf(eventOf(b));
-    await app.deps.queues.events.remove(key);
-    expect(await app.deps.queues.events.getJob(key)).toBeUndefined();
+    await app.deps.queues.events.remove(scopedJobId(app.deps.database, key));
+    expect(await app.deps.queues.events.getJob(scopedJobId(app.deps.database, key))).toBeUndefined();
     const requeued = await metric('requeued');
     await post(b).expect(200);
-    expect(await app.deps.queues.events.getJob(key)).toBeDefined();
+    expect(await app.deps.queues.events.getJob(scopedJobId(app.deps.database, key))).toBeDefined();
     expect(await metric('requeued')).toBe(requeued + 1);
   });
 
@@ -258,12 +261,12 @@ describe('POST /webhooks/strava intake (web role, real Postgres and Redis)', () 
         .update(webhookInbox)
         .set({ status, finishedAt: new Date() })
         .where(eq(webhookInbox.eventKey, key));
-      await app.deps.queues.events.remove(key);
+      await app.deps.queues.events.remove(scopedJobId(app.deps.database, key));
       const duplicates = await metric('duplicate');
       const res = await post(b);
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ status: 'ok' });
-      expect(await app.deps.queues.events.getJob(key)).toBeUndefined();
+      expect(await app.deps.queues.events.getJob(scopedJobId(app.deps.database, key))).toBeUndefined();
       expect((await inboxRow(key))!.status).toBe(status);
       expect(await metric('duplicate')).toBe(duplicates + 1);
     }
@@ -282,8 +285,12 @@ describe('POST /webhooks/strava intake (web role, real Postgres and Redis)', () 
     expect(a.body).toEqual({ status: 'ok' });
     expect(b.body).toEqual({ status: 'ok' });
     expect(await inboxCount()).toBe(before);
-    expect(await app.deps.queues.events.getJob(eventKeyOf(eventOf(fromForeign)))).toBeUndefined();
-    expect(await app.deps.queues.events.getJob(eventKeyOf(eventOf(fromStranger)))).toBeUndefined();
+    expect(
+      await app.deps.queues.events.getJob(scopedJobId(app.deps.database, eventKeyOf(eventOf(fromForeign)))),
+    ).toBeUndefined();
+    expect(
+      await app.deps.queues.events.getJob(scopedJobId(app.deps.database, eventKeyOf(eventOf(fromStranger)))),
+    ).toBeUndefined();
     expect(await metric('dropped_foreign_subscription')).toBe(foreign + 1);
     expect(await metric('dropped_unknown_owner')).toBe(unknown + 1);
   });

@@ -15,6 +15,7 @@ import {
   ANALYZE_RUNNER_JOB,
   enqueueAnalysis,
 } from '../../src/jobs/analysis-request.js';
+import { scopedJobId } from '../../src/jobs/job-ids.js';
 import { createWorkerConnection } from '../../src/jobs/redis.js';
 import { stravaEventJob } from '../../src/jobs/strava-event/job.js';
 import { closeWorkers, startWorkers } from '../../src/jobs/worker.js';
@@ -137,7 +138,10 @@ describe('processing Strava events (events worker, real Postgres and Redis)', ()
     expect(jobs).toHaveLength(1);
     expect(jobs[0]!.data).toEqual({ runnerId: runner.id });
     expect(jobs[0]!.opts.delay).toBe(0);
-    expect(jobs[0]!.opts.deduplication).toMatchObject({ id: `analyze-${runner.id}`, keepLastIfActive: true });
+    expect(jobs[0]!.opts.deduplication).toMatchObject({
+      id: scopedJobId(app.deps.database, `analyze-${runner.id}`),
+      keepLastIfActive: true,
+    });
 
     // A second event while that analysis is due (not yet started) adds nothing: the queued one reads it.
     const second = event(runner.athleteId);
@@ -247,13 +251,18 @@ describe('processing Strava events (events worker, real Postgres and Redis)', ()
     });
     await post(b);
     const key = keyOf(b);
+    // By shape (docs/errors.md): the code and the message we wrote, nothing the failure quoted.
     await eventually(async () =>
-      expect(await rowOf(key)).toMatchObject({ status: 'dead', attempts: 1, lastError: 'Strava said 403' }),
+      expect(await rowOf(key)).toMatchObject({
+        status: 'dead',
+        attempts: 1,
+        lastError: 'strava_forbidden: Strava said 403',
+      }),
     );
     expect(await runnerOf(runner.id)).toBeDefined();
     // A later duplicate delivery of a dead row is a no-op.
     await post(b);
-    expect(await app.deps.queues.events.getJobState(key)).toBe('failed');
+    expect(await app.deps.queues.events.getJobState(scopedJobId(app.deps.database, key))).toBe('failed');
   });
 
   it('When 300 events arrive for one runner, then every row is done and they collapse into at most a few analyses', async () => {

@@ -1,10 +1,14 @@
 import { enqueue } from '../../jobs/definition.js';
+import { reportEnqueueFailure } from '../../jobs/enqueue-failure.js';
 import { sendEmailJob } from '../../jobs/send-email/job.js';
 import type { AppDeps } from '../deps.js';
 
-/** Adds the send job for one outbox row (jobId `email-<id>`: a second add while it exists is a no-op). */
-export async function enqueueSendEmail(deps: Pick<AppDeps, 'queues'>, outboxId: number): Promise<void> {
-  await enqueue(deps.queues, sendEmailJob, { outboxId });
+/** Adds the send job for one outbox row (jobId `<lifetime>-email-<id>`: a second add while it exists is a no-op). */
+export async function enqueueSendEmail(
+  deps: Pick<AppDeps, 'queues' | 'database'>,
+  outboxId: number,
+): Promise<void> {
+  await enqueue(deps, sendEmailJob, { outboxId });
 }
 
 /**
@@ -12,17 +16,14 @@ export async function enqueueSendEmail(deps: Pick<AppDeps, 'queues'>, outboxId: 
  * harmless, because the committed row is picked up by the outbox sweeper.
  */
 export async function enqueueSendEmails(
-  deps: Pick<AppDeps, 'queues' | 'logger'>,
+  deps: Pick<AppDeps, 'queues' | 'database' | 'logger' | 'health'>,
   outboxIds: readonly number[],
 ): Promise<void> {
   for (const outboxId of outboxIds) {
     try {
       await enqueueSendEmail(deps, outboxId);
     } catch (err) {
-      deps.logger.warn(
-        { outboxId, err: { message: (err as Error).message } },
-        'could not enqueue email; the outbox sweeper will',
-      );
+      reportEnqueueFailure(deps, err, { outboxId }, 'could not enqueue email; the outbox sweeper will');
     }
   }
 }

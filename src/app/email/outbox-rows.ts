@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, max, sql } from 'drizzle-orm';
-import type { Tx } from '../../db/client.js';
+import type { DbOrTx, Tx } from '../../db/client.js';
 import { lockKey } from '../../db/locks.js';
 import { emailOutbox, runners } from '../../db/schema/index.js';
 import { holdCurrentAddress } from './address-history.js';
@@ -26,10 +26,12 @@ export async function claimRow(tx: Tx, outboxId: number): Promise<OutboxRow[]> {
 }
 
 /**
- * Alert sends of one runner are serialized by a transaction-scoped advisory
- * lock, taken before any row lock, so two jobs can never both decide that the
- * 24 h window is open and each send an alert. Then every pending alert row of
- * the runner is locked, oldest first.
+ * Alert claims of one runner are serialized by a transaction-scoped advisory
+ * lock, taken before any row lock; together with the claim (a send in flight
+ * holds every row it folds, and the sender skips while any alert row of the
+ * runner is claimed) two jobs can never both decide that the 24 h window is
+ * open and each send an alert. Then every pending alert row of the runner is
+ * locked, oldest first.
  */
 export async function claimAlertRows(tx: Tx, runnerId: string): Promise<OutboxRow[]> {
   await lockKey(tx, `email-alert:${runnerId}`);
@@ -80,11 +82,59 @@ export async function readRecipient(tx: Tx, runnerId: string) {
   return runner;
 }
 
+/** True while another sender's claim on the row has not run out (docs/outbox.md#claim-send-mark). */
+export function isClaimedElsewhere(row: OutboxRow, now: Date): boolean {
+  return row.claimedUntil !== null && row.claimedUntil.getTime() > now.getTime();
+}
+
+/** Marks rows as being sent by `claimId` until `until`; committed before the SMTP exchange starts. */
+export async function claimRows(tx: Tx, ids: readonly number[], claimId: string, until: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await tx
+    .update(emailOutbox)
+    .set({ claimId, claimedUntil: until })
+    .where(inArray(emailOutbox.id, [...ids]));
+}
+
+/** Gives rows back (after a failed attempt was recorded, or a failed stamp), if the claim is still ours. */
+export async function releaseClaim(db: DbOrTx, ids: readonly number[], claimId: string): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .update(emailOutbox)
+    .set({ claimId: null, claimedUntil: null })
+    .where(and(inArray(emailOutbox.id, [...ids]), eq(emailOutbox.claimId, claimId)));
+}
+
+/** Whether `claimId` still holds the row (a claim that ran out may have been taken over). */
+export async function holdsClaim(tx: Tx, outboxId: number, claimId: string): Promise<OutboxRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(emailOutbox)
+    .where(
+      and(eq(emailOutbox.id, outboxId), eq(emailOutbox.claimId, claimId), eq(emailOutbox.status, 'pending')),
+    )
+    .for('update');
+  return row;
+}
+
+/**
+ * Stamps the row sent. Not conditional on the claim: the server accepted the
+ * message, so it is sent whoever holds the row now (a sender whose claim ran
+ * out and was taken over sent a duplicate with the same Message-ID).
+ */
 export async function markSent(tx: Tx, row: OutboxRow, messageId: string, now: Date): Promise<void> {
   await tx
     .update(emailOutbox)
-    .set({ status: 'sent', sentAt: now, messageId, attempts: row.attempts + 1, lastError: null })
-    .where(eq(emailOutbox.id, row.id));
+    .set({
+      status: 'sent',
+      sentAt: now,
+      messageId,
+      attempts: row.attempts + 1,
+      lastError: null,
+      claimId: null,
+      claimedUntil: null,
+    })
+    .where(and(eq(emailOutbox.id, row.id), eq(emailOutbox.status, 'pending')));
 }
 
 export async function closeRows(
@@ -96,7 +146,7 @@ export async function closeRows(
   if (ids.length === 0) return;
   await tx
     .update(emailOutbox)
-    .set({ status, lastError: reason })
+    .set({ status, lastError: reason, claimId: null, claimedUntil: null })
     .where(and(inArray(emailOutbox.id, [...ids]), eq(emailOutbox.status, 'pending')));
 }
 
@@ -108,7 +158,7 @@ export async function recordFailedAttempt(
 ): Promise<void> {
   await tx
     .update(emailOutbox)
-    .set({ attempts: row.attempts + 1, lastError: detail, nextAttemptAt })
+    .set({ attempts: row.attempts + 1, lastError: detail, nextAttemptAt, claimId: null, claimedUntil: null })
     .where(eq(emailOutbox.id, row.id));
 }
 

@@ -42,7 +42,10 @@ export type EmailVerificationOptions = {
  * Throws AppError `invalid_email` (400) or `not_found` (404) too.
  */
 export async function requestEmailVerification(
-  deps: Pick<AppDeps, 'db' | 'clock' | 'queues' | 'logger' | 'redis' | 'config' | 'metrics'>,
+  deps: Pick<
+    AppDeps,
+    'db' | 'database' | 'clock' | 'queues' | 'logger' | 'health' | 'redis' | 'config' | 'metrics'
+  >,
   runnerId: string,
   email: string,
   options: EmailVerificationOptions = {},

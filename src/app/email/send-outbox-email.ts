@@ -1,59 +1,57 @@
-import type { Tx } from '../../db/client.js';
-import { classifyMailError, type MailDeliveryError } from '../../integrations/email/mail-errors.js';
+import { DeadlineError, type Tx, withDeadline } from '../../db/client.js';
+import { classifyMailError, MailDeliveryError } from '../../integrations/email/mail-errors.js';
 import type { JobOutcome } from '../../jobs/definition.js';
 import { AppError } from '../../shared/errors.js';
 import type { AppDeps } from '../deps.js';
-import { mergeAlertPayloads } from './merge-alert-payloads.js';
+import { type Claimed, claimOutboxEmail, type Decision } from './claim-outbox-email.js';
 import { outboxMessageId } from './message-id.js';
 import {
-  claimAlertRows,
-  claimRow,
   closeRows,
-  lastAlertSentAt,
+  holdsClaim,
   markSent,
-  type OutboxRow,
   postponeRows,
-  readOutboxHead,
-  readRecipient,
   recordFailedAttempt,
+  releaseClaim,
   suppressAddress,
 } from './outbox-rows.js';
-import {
-  type AlertPayload,
-  type OutboxContent,
-  type OutboxTemplate,
-  parseOutboxContent,
-} from './payloads.js';
+import type { OutboxTemplate } from './payloads.js';
 import { renderOutboxEmail } from './render-outbox-email.js';
 import { MAX_SEND_ATTEMPTS, retryDelayMs } from './retry-policy.js';
-import { ALERT_INTERVAL_MS, blockReason } from './send-rules.js';
+
+/** Bounds one SMTP exchange (nodemailer's own timeouts bound each step); well inside CLAIM_MS. */
+const SEND_DEADLINE_MS = 60_000;
 
 /**
- * Delivers one outbox row (reliability.md D.27–D.31).
+ * Delivers one outbox row (reliability.md D.27–D.31) in three steps, none of
+ * which holds a database connection while the mail server is talking
+ * (docs/outbox.md#claim-send-mark):
  *
- * The row is claimed with `SELECT … FOR UPDATE SKIP LOCKED` and the lock is
- * held through rendering, the SMTP exchange and the stamp, all in one
- * transaction: two jobs for the same row (a stalled BullMQ job and its re-run)
- * can never send at once. Crash semantics: if the process dies (or the commit
- * fails) after the server's 250 but before the commit, the stamp rolls back,
- * the row is still `pending`, and the next attempt sends it again with the
- * same Message-ID, derived from the row id alone. At most one duplicate per
- * such crash, recognisable by its Message-ID. No "sending" marker is written
- * before the send: it would need its own commit and would only turn a possible
- * duplicate into a possible loss.
+ * 1. claim (one short transaction): re-read, apply the send rules, mark the
+ *    rows as being sent by this attempt until a deadline;
+ * 2. send, with no transaction open;
+ * 3. mark (one short transaction): stamp `sent`, or record the failure.
  *
- * Alerts: at most one per runner per 24 h. Alert sends of a runner are
- * serialized; the oldest due pending alert row is the one sent, and every other
- * pending alert row of that runner is folded into it (one email listing every
- * trigger; the others become `cancelled`, "folded into <id>"). Inside the 24 h
- * window the rows are deferred until the window ends, and the sweeper sends them.
+ * Exactly once by Message-ID: the Message-ID is derived from the row id (and
+ * the database's lifetime), so every (re-)send of a row carries the same one.
+ * A second job for the row (a stalled BullMQ job and its re-run) finds it
+ * claimed and skips. If the process dies after the server's 250 and before the
+ * stamp, the claim runs out and the row is sent again: at most one duplicate
+ * per such crash, recognisable by its Message-ID. If only the stamp fails, the
+ * claim is given back so the retry sends at once.
+ *
+ * Alerts: at most one per runner per 24 h. The oldest due pending alert row is
+ * the one sent, and every other pending alert row of that runner is folded into
+ * it (one email listing every trigger; the others become `cancelled`, "folded
+ * into <id>"). Inside the 24 h window the rows are deferred until it ends, and
+ * the sweeper sends them.
  */
 export async function sendOutboxEmail(
   deps: AppDeps,
   outboxId: number,
   jobAttemptsMade = 0,
 ): Promise<JobOutcome> {
-  const result = await deps.db.transaction((tx) => deliver(tx, deps, outboxId, jobAttemptsMade));
+  const decided = await deps.db.transaction((tx) => claimOutboxEmail(tx, outboxId, deps.clock.now()));
+  const result = decided.outcome === 'claimed' ? await deliver(deps, decided, jobAttemptsMade) : decided;
   report(deps, outboxId, result);
   switch (result.outcome) {
     case 'sent':
@@ -71,118 +69,92 @@ export async function sendOutboxEmail(
 }
 
 type Delivery =
-  | { outcome: 'skipped'; reason: string }
-  | { outcome: 'deferred'; template: OutboxTemplate; until: Date; count: number }
-  | { outcome: 'cancelled'; template: OutboxTemplate; reason: string; count: number }
+  | Decision
   | { outcome: 'sent'; template: OutboxTemplate; outboxId: number; folded: number }
-  | { outcome: 'retry'; template: OutboxTemplate; outboxId: number; error: MailDeliveryError }
-  | { outcome: 'failed'; template: OutboxTemplate; outboxId: number; error: AppError; count: number };
+  | { outcome: 'retry'; template: OutboxTemplate; outboxId: number; error: MailDeliveryError };
 
-type Claimed = { row: OutboxRow; content: OutboxContent };
-
-/** Clock skew between processes must not make a BullMQ retry find its row "not due yet". */
-const DUE_SLACK_MS = 1_000;
-
-async function deliver(tx: Tx, deps: AppDeps, outboxId: number, jobAttemptsMade: number): Promise<Delivery> {
-  const now = deps.clock.now();
-  const head = await readOutboxHead(tx, outboxId);
-  if (!head) return { outcome: 'skipped', reason: 'row deleted' };
-  if (head.status !== 'pending') return { outcome: 'skipped', reason: `already ${head.status}` };
-  const isAlert = head.template === 'alert';
-  const rows = isAlert ? await claimAlertRows(tx, head.runnerId) : await claimRow(tx, outboxId);
-
-  const claimed: Claimed[] = [];
-  const unusable: number[] = [];
-  for (const row of rows) {
-    try {
-      claimed.push({ row, content: parseOutboxContent(row.template, row.payload) });
-    } catch {
-      unusable.push(row.id);
-    }
-  }
-  await closeRows(tx, unusable, 'failed', 'invalid payload');
-  if (unusable.includes(outboxId) && !isAlert) {
-    return failed(head.template, outboxId, new AppError('invalid_outbox_payload', 'invalid payload'), 1);
-  }
-
-  const due = claimed.filter((c) => c.row.nextAttemptAt.getTime() <= now.getTime() + DUE_SLACK_MS);
-  const primary = due[0];
-  if (!primary) return { outcome: 'skipped', reason: rows.length === 0 ? 'claimed elsewhere' : 'not due' };
-  const batch = isAlert ? claimed : [primary];
-  const batchIds = batch.map((c) => c.row.id);
-
-  const recipient = await readRecipient(tx, head.runnerId);
-  const blocked = blockReason(primary.content, recipient);
-  if (blocked || !recipient?.email) {
-    const reason = blocked ?? 'no address';
-    await closeRows(tx, batchIds, 'cancelled', reason);
-    return { outcome: 'cancelled', template: head.template, reason, count: batchIds.length };
-  }
-
-  if (isAlert) {
-    const lastSent = await lastAlertSentAt(tx, head.runnerId);
-    if (lastSent && lastSent.getTime() + ALERT_INTERVAL_MS > now.getTime()) {
-      const until = new Date(lastSent.getTime() + ALERT_INTERVAL_MS);
-      await postponeRows(tx, batchIds, until);
-      return { outcome: 'deferred', template: 'alert', until, count: batchIds.length };
-    }
-  }
-
-  const content: OutboxContent = isAlert
-    ? { template: 'alert', payload: mergeAlertPayloads(batch.map((c) => c.content.payload as AlertPayload)) }
-    : primary.content;
+async function deliver(deps: AppDeps, claim: Claimed, jobAttemptsMade: number): Promise<Delivery> {
+  const { primary, template } = claim;
   let rendered: ReturnType<typeof renderOutboxEmail>;
   try {
-    rendered = renderOutboxEmail(deps.config, content, {
-      runnerId: head.runnerId,
-      firstName: recipient.firstname,
-      email: recipient.email,
-      timeZone: recipient.timezone,
-      units: recipient.units,
-      linksFrom: primary.row.createdAt,
-      linkVersion: recipient.linkVersion,
+    rendered = renderOutboxEmail(deps.config, claim.content, {
+      runnerId: primary.runnerId,
+      firstName: claim.recipient.firstName,
+      email: claim.recipient.email,
+      timeZone: claim.recipient.timeZone,
+      units: claim.recipient.units,
+      linksFrom: primary.createdAt,
+      linkVersion: claim.recipient.linkVersion,
     });
   } catch (err) {
-    await closeRows(tx, batchIds, 'failed', 'render failed');
-    return failed(head.template, primary.row.id, err as AppError, batchIds.length);
+    await deps.db.transaction((tx) => closeRows(tx, claim.batchIds, 'failed', 'render failed'));
+    const error = err instanceof AppError ? err : new AppError('email_render_failed', 'render failed');
+    return { outcome: 'failed', template, outboxId: primary.id, error, count: claim.batchIds.length };
   }
 
-  const messageId = outboxMessageId(deps.config, primary.row.id);
-  const folded = batchIds.filter((id) => id !== primary.row.id);
+  const messageId = outboxMessageId(deps.config, deps.database.lifetime.id(), primary.id);
   try {
-    await deps.mailer.send({ to: recipient.email, messageId, ...rendered });
+    await withDeadline(
+      deps.mailer.send({ to: claim.recipient.email, messageId, ...rendered }),
+      SEND_DEADLINE_MS,
+      'smtp send',
+    );
   } catch (err) {
-    const error = classifyMailError(err);
-    if (error.permanent) {
-      await closeRows(tx, [primary.row.id], 'failed', error.detail);
-      await closeRows(tx, folded, 'cancelled', 'address suppressed');
-      if (error.suppress) await suppressAddress(tx, head.runnerId, now);
-      return failed(head.template, primary.row.id, error, batchIds.length);
-    }
-    if (primary.row.attempts + 1 >= MAX_SEND_ATTEMPTS) {
-      await closeRows(tx, [primary.row.id], 'failed', `gave up: ${error.detail}`);
-      const gaveUp = new AppError(
-        'mail_gave_up',
-        `gave up after ${MAX_SEND_ATTEMPTS} attempts: ${error.detail}`,
-      );
-      return failed(head.template, primary.row.id, gaveUp, 1);
-    }
-    const nextAttemptAt = new Date(now.getTime() + retryDelayMs(jobAttemptsMade));
-    await recordFailedAttempt(tx, primary.row, error.detail, nextAttemptAt);
-    // Rows that would have been folded wait with the primary, so the retry (the
-    // oldest due row again) keeps the same Message-ID if the failed attempt
-    // was in fact delivered.
-    await postponeRows(tx, folded, nextAttemptAt);
-    return { outcome: 'retry', template: head.template, outboxId: primary.row.id, error };
+    const error =
+      err instanceof DeadlineError
+        ? new MailDeliveryError(false, false, 'smtp - - ETIMEDOUT')
+        : classifyMailError(err);
+    return deps.db.transaction((tx) => recordFailure(tx, deps, claim, error, jobAttemptsMade));
   }
 
-  await markSent(tx, primary.row, messageId, now);
-  await closeRows(tx, folded, 'cancelled', `folded into ${primary.row.id}`);
-  return { outcome: 'sent', template: head.template, outboxId: primary.row.id, folded: folded.length };
+  try {
+    await deps.db.transaction(async (tx) => {
+      await markSent(tx, primary, messageId, deps.clock.now());
+      await closeRows(tx, claim.folded, 'cancelled', `folded into ${primary.id}`);
+    });
+  } catch (err) {
+    // The server has the message but the stamp did not commit: give the rows back, so the
+    // retry re-sends (same Message-ID) at once instead of after the claim runs out.
+    await releaseClaim(deps.db, claim.batchIds, claim.claimId).catch(() => undefined);
+    throw err;
+  }
+  return { outcome: 'sent', template, outboxId: primary.id, folded: claim.folded.length };
 }
 
-function failed(template: OutboxTemplate, outboxId: number, error: AppError, count: number): Delivery {
-  return { outcome: 'failed', template, outboxId, error, count };
+/** The third step after a refused or failed send; a claim that ran out and was taken over leaves the row alone. */
+async function recordFailure(
+  tx: Tx,
+  deps: AppDeps,
+  claim: Claimed,
+  error: MailDeliveryError,
+  jobAttemptsMade: number,
+): Promise<Delivery> {
+  const { template, claimId } = claim;
+  const row = await holdsClaim(tx, claim.primary.id, claimId);
+  if (!row) return { outcome: 'skipped', reason: 'claim taken over' };
+  const now = deps.clock.now();
+  if (error.permanent) {
+    await closeRows(tx, [row.id], 'failed', error.detail);
+    await closeRows(tx, claim.folded, 'cancelled', 'address suppressed');
+    if (error.suppress) await suppressAddress(tx, row.runnerId, now);
+    return { outcome: 'failed', template, outboxId: row.id, error, count: claim.batchIds.length };
+  }
+  if (row.attempts + 1 >= MAX_SEND_ATTEMPTS) {
+    await closeRows(tx, [row.id], 'failed', `gave up: ${error.detail}`);
+    await releaseClaim(tx, claim.folded, claimId);
+    const gaveUp = new AppError(
+      'mail_gave_up',
+      `gave up after ${MAX_SEND_ATTEMPTS} attempts: ${error.detail}`,
+    );
+    return { outcome: 'failed', template, outboxId: row.id, error: gaveUp, count: 1 };
+  }
+  const nextAttemptAt = new Date(now.getTime() + retryDelayMs(jobAttemptsMade));
+  await recordFailedAttempt(tx, row, error.detail, nextAttemptAt);
+  // Rows that would have been folded wait with the primary, so the retry (the oldest due row
+  // again) keeps the same Message-ID if the failed attempt was in fact delivered.
+  await postponeRows(tx, claim.folded, nextAttemptAt);
+  await releaseClaim(tx, claim.folded, claimId);
+  return { outcome: 'retry', template, outboxId: row.id, error };
 }
 
 /** Metrics by template and outcome; logs carry outbox ids, never addresses. */

@@ -1,5 +1,7 @@
-import { and, asc, eq, lte } from 'drizzle-orm';
+import { and, asc, eq, isNull, lte, or } from 'drizzle-orm';
 import { emailOutbox } from '../../db/schema/index.js';
+import { reportEnqueueFailure } from '../../jobs/enqueue-failure.js';
+import { scopedJobId } from '../../jobs/job-ids.js';
 import { sendEmailJob, sendEmailJobId } from '../../jobs/send-email/job.js';
 import type { AppDeps } from '../deps.js';
 import { enqueueSendEmail } from './enqueue-send-email.js';
@@ -11,10 +13,10 @@ const STRAGGLER_AGE_MS = 60_000;
  * Re-enqueues pending outbox rows that are due (reliability.md A.8): rows whose
  * job was lost with Redis, whose enqueue failed after commit, or which waited
  * out the 24 h alert window or a retry delay. Safe to run anywhere, any number
- * of times: the sender's row lock and status check make a surplus job a no-op.
+ * of times: the sender's claim and status check make a surplus job a no-op.
  */
 export async function sweepOutbox(
-  deps: Pick<AppDeps, 'db' | 'clock' | 'queues' | 'logger'>,
+  deps: Pick<AppDeps, 'db' | 'database' | 'clock' | 'queues' | 'logger' | 'health'>,
   limit = 200,
   stragglerAgeMs = STRAGGLER_AGE_MS,
 ): Promise<{ requeued: number }> {
@@ -26,6 +28,8 @@ export async function sweepOutbox(
       and(
         eq(emailOutbox.status, 'pending'),
         lte(emailOutbox.nextAttemptAt, now),
+        // A send in flight holds its claim; a claim that ran out (its sender died) is fair game.
+        or(isNull(emailOutbox.claimedUntil), lte(emailOutbox.claimedUntil, now)),
         lte(emailOutbox.createdAt, new Date(now.getTime() - stragglerAgeMs)),
       ),
     )
@@ -38,10 +42,7 @@ export async function sweepOutbox(
       requeued += 1;
     } catch (err) {
       // One row's trouble (a job being re-added right now) must not stop the sweep.
-      deps.logger.warn(
-        { outboxId: id, err: { message: (err as Error).message } },
-        'outbox sweep could not re-enqueue',
-      );
+      reportEnqueueFailure(deps, err, { outboxId: id }, 'outbox sweep could not re-enqueue');
     }
   }
   if (requeued > 0) deps.logger.info({ requeued }, 'outbox sweep re-enqueued emails');
@@ -54,9 +55,9 @@ export async function sweepOutbox(
  * for a row that is still pending and due ran too early or gave up, so it is
  * removed and the row gets a fresh job; an active or waiting one is left alone.
  */
-async function requeue(deps: Pick<AppDeps, 'queues'>, outboxId: number): Promise<void> {
+async function requeue(deps: Pick<AppDeps, 'queues' | 'database'>, outboxId: number): Promise<void> {
   const queue = deps.queues[sendEmailJob.queue];
-  const jobId = sendEmailJobId(outboxId);
+  const jobId = scopedJobId(deps.database, sendEmailJobId(outboxId));
   const state = await queue.getJobState(jobId);
   if (state === 'completed' || state === 'failed') await queue.remove(jobId);
   await enqueueSendEmail(deps, outboxId);

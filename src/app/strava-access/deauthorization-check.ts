@@ -37,10 +37,7 @@ export async function claimDeauthorizationCheck(deps: AppDeps, runnerId: string)
     );
     acquired = answer === 'OK';
   } catch (err) {
-    deps.logger.warn(
-      { err: { message: err instanceof Error ? err.message : String(err) } },
-      'deauthorization check: Redis unavailable, single-flight is per process only',
-    );
+    deps.logger.warn({ err }, 'deauthorization check: Redis unavailable, single-flight is per process only');
     acquired = true;
   }
   if (acquired) local.set(runnerId, nowMs + DEAUTH_CHECK_INTERVAL_MS);

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { webhookInbox } from '../../db/schema/index.js';
 import { enqueueAnalysis, markAnalysisDue } from '../../jobs/analysis-request.js';
 import { scheduleDeauthRecheck } from '../../jobs/deauth-recheck/job.js';
+import { summarizeError } from '../../shared/error-shape.js';
 import { isRetryable } from '../../shared/errors.js';
 import { deauthorizeRunner } from '../deauthorize-runner.js';
 import type { AppDeps } from '../deps.js';
@@ -26,10 +27,11 @@ export async function processStravaEvent(
     return await apply(deps, eventKey);
   } catch (err) {
     const final = !isRetryable(err) || attempt.attemptsMade + 1 >= attempt.maxAttempts;
-    const message = err instanceof Error ? err.message : String(err);
+    // By shape only (docs/errors.md): a query's message and parameters stay out of the row.
+    const summary = summarizeError(err);
     // The database may be what failed: then the row stays `received` and the sweeper retries later.
-    await recordInboxFailure(deps.db, eventKey, message, final, deps.clock.now()).catch((markErr: Error) =>
-      deps.logger.warn({ eventKey, err: { message: markErr.message } }, 'could not record event failure'),
+    await recordInboxFailure(deps.db, eventKey, summary, final, deps.clock.now()).catch((markErr: unknown) =>
+      deps.logger.debug({ eventKey, err: markErr }, 'could not record event failure'),
     );
     throw err;
   }

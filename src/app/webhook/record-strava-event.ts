@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { withDeadline } from '../../db/client.js';
 import type { InboxStatus } from '../../db/schema/index.js';
+import { MAX_INBOX_WRITERS, WEB_PAGE_CONNECTIONS } from '../../jobs/capacity.js';
 import type { AppDeps } from '../deps.js';
 import { getExpectedSubscriptionId } from '../strava-subscription.js';
 import { eventKeyOf } from './event-key.js';
@@ -82,15 +83,19 @@ async function record(deps: AppDeps, event: StravaEvent): Promise<RecordOutcome>
 /**
  * Group commit (reliability.md A.2 unchanged: each caller resolves only once
  * its row has committed). Concurrent events of one process share a statement:
- * up to MAX_IN_FLIGHT statements run at once, and events arriving while all of
+ * up to maxInFlight statements run at once, and events arriving while all of
  * them are busy wait for the next one, up to MAX_BATCH rows each. At low load
  * every event is its own statement at once (no timer, no added latency, the
  * single-row statement); under load one commit (and one round trip) covers
  * many rows. A failed statement fails every event in it: none is acked,
- * Strava retries each. At most MAX_IN_FLIGHT of the pool's 10 connections.
+ * Strava retries each. At most MAX_INBOX_WRITERS statements at once, fewer
+ * when the pool is smaller (docs/capacity.md), so pages keep a connection.
  */
-const MAX_IN_FLIGHT = 8;
 const MAX_BATCH = 100;
+
+function maxInFlight(deps: AppDeps): number {
+  return Math.max(1, Math.min(MAX_INBOX_WRITERS, deps.database.poolSize - WEB_PAGE_CONNECTIONS));
+}
 
 type PendingRow = {
   event: StravaEvent;
@@ -120,7 +125,7 @@ function insertInboxRow(deps: AppDeps, event: StravaEvent, eventKey: string): Pr
 }
 
 function drain(deps: AppDeps, writer: InboxWriter): void {
-  while (writer.inFlight < MAX_IN_FLIGHT && writer.queue.length > 0) {
+  while (writer.inFlight < maxInFlight(deps) && writer.queue.length > 0) {
     // While the database is stuck, events whose callers gave up are dropped, not queued without bound.
     const now = Date.now();
     const live = writer.queue.filter((p) => p.expiresAt > now);

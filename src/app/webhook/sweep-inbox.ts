@@ -26,7 +26,7 @@ export async function sweepInbox(deps: AppDeps, { staleAfterMs, limit }: SweepOp
     .limit(limit);
   let eventsAdded = 0;
   for (const { eventKey } of stale) {
-    if ((await reenqueueStravaEvent(deps.queues, eventKey)) === 'added') eventsAdded++;
+    if ((await reenqueueStravaEvent(deps, eventKey)) === 'added') eventsAdded++;
   }
 
   const due = await deps.db

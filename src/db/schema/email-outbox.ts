@@ -5,7 +5,7 @@ export const OUTBOX_STATUSES = ['pending', 'sent', 'failed', 'cancelled'] as con
 
 /**
  * Transactional outbox (reliability.md D.27): the decision to send commits with
- * the plan change; a sender job delivers and stamps `sentAt`. `dedupeKey` is
+ * the plan change; a sender job claims the row, delivers and stamps `sentAt`. `dedupeKey` is
  * unique per (runner, plan change, template). The recipient is read from
  * `runners` at send time, never stored here.
  */
@@ -26,6 +26,13 @@ export const emailOutbox = pgTable(
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
     lastError: text('last_error'),
     messageId: text('message_id'),
+    /**
+     * A sender's claim (docs/outbox.md#claim-send-mark): set in a short transaction before
+     * the SMTP exchange, so no connection or row lock is held while it runs. Others skip
+     * the row while `claimed_until` is ahead; a sender that died is forgotten when it passes.
+     */
+    claimId: text('claim_id'),
+    claimedUntil: timestamp('claimed_until', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
   },

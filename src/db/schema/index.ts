@@ -9,6 +9,7 @@ export * from './runners.js';
 export * from './runs.js';
 export * from './sessions.js';
 export * from './shoes.js';
+export * from './strava-revocations.js';
 export * from './strava-subscription.js';
 export * from './strava-tokens.js';
 export * from './webhook-inbox.js';

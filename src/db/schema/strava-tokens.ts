@@ -14,5 +14,12 @@ export const stravaTokens = pgTable('strava_tokens', {
   refreshTokenEnc: text('refresh_token_enc').notNull(),
   keyId: text('key_id').notNull(),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  /**
+   * The refresh lease (docs/strava.md#token-refresh): whoever holds it calls Strava's
+   * refresh grant, outside any transaction; everyone else waits for the rotated tokens.
+   * Expires on its own when its holder dies.
+   */
+  refreshLeaseId: text('refresh_lease_id'),
+  refreshLeaseUntil: timestamp('refresh_lease_until', { withTimezone: true }),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

@@ -4,46 +4,64 @@ import { sampleGovernorView } from '../../app/strava-access/governor-metrics.js'
 import { sampleParkedRunners } from '../../app/strava-access/parked-runners.js';
 import { withDeadline } from '../../db/client.js';
 import { QUEUE_NAMES } from '../../jobs/queue-names.js';
+import { createCanaryAgeReader } from '../../jobs/worker-canary/job.js';
 import { isClusterChild, requestClusterMetrics } from '../../shared/web-cluster.js';
 import { requireMetricsToken } from './metrics-auth.js';
 
+export type ReadinessOptions = {
+  /** Worker roles: what their workers are doing ('running', 'waiting for Redis', …). */
+  workersState?: () => string;
+};
+
 /**
  * Liveness, readiness and metrics. Readiness fails (503) while the database or
- * Redis is unreachable, so a load balancer stops routing to this process; the
- * process itself stays up and recovers on its own.
+ * Redis is unreachable, the database is not migrated yet, or this process's
+ * workers have not attached, so a load balancer stops routing to it; the
+ * process itself stays up and recovers on its own. The answer says what is
+ * missing and how RampGuard behaves meanwhile (docs/degradation.md).
  */
-export function createOpsRouter(
-  deps: AppDeps,
-  extraChecks: Record<string, () => Promise<void>> = {},
-): Router {
+export function createOpsRouter(deps: AppDeps, readiness: ReadinessOptions = {}): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   router.get('/readyz', async (_req, res) => {
-    const checks: Record<string, () => Promise<unknown>> = {
-      database: () => deps.database.ping(1_000),
+    const probes: Record<string, () => Promise<unknown>> = {
+      database: async () => {
+        await deps.database.ping(1_000);
+        if (!deps.database.lifetime.known()) throw new Error('not migrated yet');
+      },
       redis: () => withDeadline(deps.redis.ping(), 1_000, 'redis ping'),
-      ...extraChecks,
     };
-    const results = await Promise.all(
-      Object.entries(checks).map(async ([name, check]) => {
+    const results: [string, string][] = await Promise.all(
+      Object.entries(probes).map(async ([name, probe]) => {
         try {
-          await check();
-          return [name, 'ok'] as const;
+          await probe();
+          return [name, 'ok'] as [string, string];
         } catch {
-          return [name, 'unavailable'] as const;
+          return [name, 'unavailable'] as [string, string];
         }
       }),
     );
-    const ready = results.every(([, status]) => status === 'ok');
-    res
-      .status(ready ? 200 : 503)
-      .json({ status: ready ? 'ready' : 'unavailable', checks: Object.fromEntries(results) });
+    if (readiness.workersState) results.push(['workers', readiness.workersState()]);
+    const missing = results.filter(([name, status]) => status !== (name === 'workers' ? 'running' : 'ok'));
+    const body: Record<string, unknown> = {
+      status: missing.length === 0 ? 'ready' : 'unavailable',
+      checks: Object.fromEntries(results),
+    };
+    if (missing.length > 0) {
+      body.missing = missing.map(([name]) => name);
+      body.meanwhile = deps.health.describe().meanwhile;
+    }
+    res.status(missing.length === 0 ? 200 : 503).json(body);
   });
+  const canaryAge = createCanaryAgeReader(deps);
   deps.metrics.sampleAtScrape('queueDepth', () => sampleQueueDepths(deps));
   deps.metrics.sampleAtScrape('parkedRunners', () => sampleParkedRunners(deps));
   deps.metrics.sampleAtScrape('stravaRate', () => sampleGovernorView(deps));
+  deps.metrics.sampleAtScrape('workerCanaryAge', async () => {
+    deps.metrics.workerCanaryAge.set(await canaryAge());
+  });
   router.get('/metrics', requireMetricsToken(deps.config), async (_req, res) => {
     // In a web cluster (docs/scaling.md) one scrape answers for every web process.
     if (isClusterChild()) {

@@ -9,11 +9,13 @@ import { connectButton } from './strava-brand.js';
 /**
  * `GET /`: what RampGuard does with a runner's data, in plain words, and the
  * Connect with Strava button. A signed-in runner goes to the plan;
- * `?disconnected=1` confirms that everything was deleted.
+ * `?disconnected=1` confirms that everything was deleted; `?disconnected=pending`
+ * says so too, and that the revocation at Strava is still being retried.
  */
 export function landingPage(deps: AppDeps): RequestHandler[] {
   const render: RequestHandler = (req, res) => {
-    const disconnected = req.query.disconnected === '1';
+    const disconnected = req.query.disconnected === '1' || req.query.disconnected === 'pending';
+    const revocationPending = req.query.disconnected === 'pending';
     const signedIn = req.runner !== undefined;
     // A signed-in runner came for their plan (a bookmark of /, the brand link).
     if (signedIn && !disconnected) return void res.set('Cache-Control', 'no-store').redirect(302, '/plan');
@@ -22,9 +24,11 @@ export function landingPage(deps: AppDeps): RequestHandler[] {
       ...siteOf(deps, req),
       heading: false,
       body: html`${
-        disconnected
-          ? html`<p class="card notice-ok" role="status">You are disconnected. RampGuard revoked its access to your Strava account and deleted everything it held about you.</p>`
-          : ''
+        revocationPending
+          ? html`<div class="card notice-warn" role="status"><p>You are disconnected: RampGuard deleted everything it held about you.</p><p>We could not reach Strava yet to revoke RampGuard's access; we keep trying for the next 48 hours. You can also revoke it yourself at <a href="https://www.strava.com/settings/apps">strava.com/settings/apps</a>.</p></div>`
+          : disconnected
+            ? html`<p class="card notice-ok" role="status">You are disconnected. RampGuard revoked its access to your Strava account and deleted everything it held about you.</p>`
+            : ''
       }
 <section class="hero" aria-labelledby="hero-title">
 <h1 id="hero-title">Protect your knees while you build mileage</h1>

@@ -1,7 +1,10 @@
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import type { AppDeps } from '../../app/deps.js';
 import { InboxUnavailableError, recordStravaEvent } from '../../app/webhook/record-strava-event.js';
 import { eventHandOffFor } from '../../jobs/strava-event/hand-off.js';
+import { isDatabaseUnavailable } from '../../shared/dependency-errors.js';
+import { createThrottledWarning } from '../../shared/throttled-log.js';
+import { databaseAway } from '../availability/require-database.js';
 import { errorBody } from '../errors.js';
 import { parseEventBody } from './parse-event-body.js';
 
@@ -23,7 +26,8 @@ const ACK = { status: 'ok' } as const;
  */
 export function receiveStravaEvent(deps: AppDeps): RequestHandler {
   const { metrics } = deps;
-  const handOff = eventHandOffFor(deps.queues, metrics, deps.logger);
+  const handOff = eventHandOffFor(deps);
+  const refuse = createRefusal(deps);
   return async (req, res) => {
     const text = decodeBody(req.body);
     const parsed = text === undefined ? undefined : parseEventBody(text);
@@ -32,25 +36,42 @@ export function receiveStravaEvent(deps: AppDeps): RequestHandler {
       res.status(400).json(errorBody('invalid_event', parsed?.message ?? 'Body must be UTF-8 JSON'));
       return;
     }
+    // Not migrated yet (Postgres away since the start): answer at once, no connection attempt.
+    if (databaseAway(deps)) return refuse(res, undefined);
 
     let recorded: Awaited<ReturnType<typeof recordStravaEvent>>;
     try {
       recorded = await recordStravaEvent(deps, parsed.event);
     } catch (err) {
       if (!(err instanceof InboxUnavailableError)) throw err;
-      metrics.webhookEvents.inc({ outcome: 'unavailable' });
-      req.log.warn(
-        { err: { message: String((err.cause as Error)?.message) } },
-        'webhook inbox unavailable: 503',
-      );
-      res.status(503).json(errorBody('unavailable', 'Event not recorded, please retry'));
-      return;
+      return refuse(res, err.cause);
     }
 
+    // A committed row proves Postgres is back, sooner than the next probe would.
+    if (deps.health.state('database') === 'down') deps.health.up('database');
     metrics.webhookEvents.inc({ outcome: recorded.outcome });
     res.status(200).json(ACK);
     // Behind the ack: the row is committed, so the queue write can wait for the next bulk.
     if (recorded.outcome === 'accepted' || recorded.outcome === 'requeued') handOff(recorded.eventKey);
+  };
+}
+
+/**
+ * 503: the event is not recorded, so it must not be acked; Strava retries it
+ * (docs/degradation.md). Counted, reported to the database health when the
+ * cause says Postgres is away, and logged at warn: the first one at once, then
+ * a summary at most once a minute (an outage means hundreds a second).
+ */
+function createRefusal(deps: AppDeps) {
+  const warn = createThrottledWarning(
+    deps.logger,
+    'webhook answered 503: event not recorded, Strava retries',
+  );
+  return (res: Response, cause: unknown): void => {
+    deps.metrics.webhookEvents.inc({ outcome: 'unavailable' });
+    if (cause !== undefined && isDatabaseUnavailable(cause)) deps.health.down('database', cause);
+    warn(cause === undefined ? { reason: 'database not reached yet' } : { err: cause });
+    res.status(503).json(errorBody('unavailable', 'Event not recorded, please retry'));
   };
 }
 

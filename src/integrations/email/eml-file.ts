@@ -1,5 +1,16 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+
+/** Where file-mode mail goes: `<dataDir>/outbox/`. */
+export function emlDirectory(dataDir: string): string {
+  return path.join(dataDir, 'outbox');
+}
+
+/** The file a message is written to: named after its Message-ID, never after its recipient. */
+export function emlFilePath(dataDir: string, messageId: string): string {
+  const base = messageId.replace(/^<|>$/g, '').replace(/[^A-Za-z0-9._-]/g, '_');
+  return path.join(emlDirectory(dataDir), `${base}.eml`);
+}
 
 /**
  * Writes one message under `<dataDir>/outbox/`. The file name comes from the
@@ -8,12 +19,22 @@ import path from 'node:path';
  * seeing half a message.
  */
 export async function writeEmlFile(dataDir: string, messageId: string, message: Buffer): Promise<string> {
-  const dir = path.join(dataDir, 'outbox');
-  await mkdir(dir, { recursive: true });
-  const base = messageId.replace(/^<|>$/g, '').replace(/[^A-Za-z0-9._-]/g, '_');
-  const file = path.join(dir, `${base}.eml`);
+  await mkdir(emlDirectory(dataDir), { recursive: true });
+  const file = emlFilePath(dataDir, messageId);
   const temp = `${file}.${process.pid}.tmp`;
   await writeFile(temp, message, { mode: 0o600 });
   await rename(temp, file);
   return file;
+}
+
+/** Deletes a message's file (the runner left: docs/disconnect.md); true when there was one. */
+export async function deleteEmlFile(dataDir: string, messageId: string): Promise<boolean> {
+  const file = emlFilePath(dataDir, messageId);
+  try {
+    await rm(file);
+    return true;
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOENT') return false;
+    throw err;
+  }
 }

@@ -35,7 +35,7 @@ export type MailerConfig = Pick<Config, 'smtpUrl' | 'mailFrom' | 'dataDir'> &
  * With SMTP_URL: one pooled SMTP transporter. `maxRequeues: 0` because the pool
  * otherwise re-sends a message whose connection dropped mid-send, a hidden retry
  * that can duplicate mail (reliability.md D.28); the outbox owns every retry.
- * Timeouts are short because the sender holds its outbox row lock while sending.
+ * Timeouts bound one exchange (the sender's claim on the row outlasts them).
  * Without SMTP_URL: each message becomes an `.eml` file under DATA_DIR/outbox.
  * In sandbox mode an SMTP-sent message gets its `.eml` copy too, so the
  * sandbox mailbox (`/sim/mail`) lists every message sent (docs/sandbox.md).
@@ -78,7 +78,7 @@ function createSmtpMailer(url: string, from: string, logger: Logger): Mailer {
     dnsTimeout: 5_000,
   });
   // An emitter without an `error` listener would crash the process on a pool error.
-  transporter.on('error', (err: Error) => logger.warn({ err: { message: err.message } }, 'smtp pool error'));
+  transporter.on('error', (err: Error) => logger.warn({ err }, 'smtp pool error'));
   return {
     kind: 'smtp',
     async send(email) {

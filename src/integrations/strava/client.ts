@@ -77,6 +77,12 @@ export type StravaClient = {
   saveTokens(tx: DbOrTx, runnerId: string, athleteId: string, tokens: TokenSet): Promise<void>;
   /** Revokes our access at Strava (no-op when already revoked or no tokens are stored). */
   deauthorize(runnerId: string): Promise<void>;
+  /** The runner's stored grant, decrypted (kept for a revocation that must be retried: docs/disconnect.md). */
+  readGrant(q: DbOrTx, runnerId: string): Promise<TokenSet | null>;
+  /** Strava's refresh grant on a token held outside the runner tables (a pending revocation). */
+  refreshGrant(refreshToken: string): Promise<TokenSet>;
+  /** POST /oauth/deauthorize with this access token; a 401 (already dead) counts as done. */
+  revokeAccessToken(accessToken: string): Promise<void>;
   getAthlete(runnerId: string): Promise<StravaAthlete>;
   listActivities(runnerId: string, options?: ListActivitiesOptions): Promise<Run[]>;
   /** Every page until an empty one (pages can come back short while more exist), or a trusted short one. */
@@ -210,6 +216,10 @@ export function createStravaClient(deps: StravaClientDeps, options: StravaClient
       }
       await deauthorizeToken(http, token);
     },
+
+    readGrant: (q, runnerId) => tokens.read(q, runnerId),
+    refreshGrant: (refreshToken) => refreshTokens(http, app, refreshToken),
+    revokeAccessToken: (accessToken) => deauthorizeToken(http, accessToken),
 
     getAthlete,
     listActivities,

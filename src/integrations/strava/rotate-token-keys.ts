@@ -1,7 +1,7 @@
 import { eq, ne } from 'drizzle-orm';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
-import { runners, stravaTokens } from '../../db/schema/index.js';
+import { runners, stravaRevocations, stravaTokens } from '../../db/schema/index.js';
 import type { Clock } from '../../shared/clock.js';
 import {
   currentTokenKey,
@@ -14,16 +14,18 @@ import {
 export type RotationReport = {
   /** Rows re-encrypted under the current key. */
   rotated: number;
-  /** Rows that could not be decrypted with any key given (runner ids, not secret). */
+  /** Rows that could not be decrypted with any key given (runner ids, or `revocation <id>`; not secret). */
   failed: string[];
 };
 
 /**
  * Re-encrypts every token row not yet under the current TOKEN_ENCRYPTION_KEY
  * (reliability.md E.34), reading them with the current and old keys
- * (TOKEN_ENCRYPTION_KEYS_OLD). One short transaction per row, holding the same
- * row lock as a token refresh, so a refresh and the rotation never overwrite
- * each other. Safe to run again: rows already rotated are skipped. Once it
+ * (TOKEN_ENCRYPTION_KEYS_OLD). One short transaction per row under the row
+ * lock a refresh's store also takes, so they never overwrite each other (a
+ * refresh compares tokens in clear, so a re-encrypted row still takes its
+ * rotation: docs/strava.md#token-refresh). Safe to run again: rows already
+ * rotated are skipped. Once it
  * reports no failures, the old keys can be dropped.
  */
 export async function rotateTokenKeys(deps: {
@@ -73,5 +75,49 @@ export async function rotateTokenKeys(deps: {
       report.failed.push(runnerId);
     }
   }
+  await rotatePendingRevocations(deps, report);
   return report;
+}
+
+/**
+ * Grants kept for a revocation still being retried (docs/disconnect.md#revocation)
+ * are encrypted too, with their row id as associated data: rotated the same way,
+ * so the old key can go before their 48 hours are up.
+ */
+async function rotatePendingRevocations(
+  deps: Parameters<typeof rotateTokenKeys>[0],
+  report: RotationReport,
+): Promise<void> {
+  const key = currentTokenKey(deps.config);
+  const keyring = keyringFromConfig(deps.config);
+  const pending = await deps.db
+    .select({ id: stravaRevocations.id })
+    .from(stravaRevocations)
+    .where(ne(stravaRevocations.keyId, key.keyId));
+  for (const { id } of pending) {
+    try {
+      const rotated = await deps.db.transaction(async (tx) => {
+        const [row] = await tx
+          .select()
+          .from(stravaRevocations)
+          .where(eq(stravaRevocations.id, id))
+          .for('update');
+        if (!row || row.keyId === key.keyId) return false;
+        const reencrypt = (stored: string) => encryptToken(decryptToken(stored, keyring, id), key, id);
+        await tx
+          .update(stravaRevocations)
+          .set({
+            accessTokenEnc: reencrypt(row.accessTokenEnc),
+            refreshTokenEnc: reencrypt(row.refreshTokenEnc),
+            keyId: key.keyId,
+          })
+          .where(eq(stravaRevocations.id, id));
+        return true;
+      });
+      if (rotated) report.rotated++;
+    } catch (err) {
+      if (!(err instanceof TokenDecryptError)) throw err;
+      report.failed.push(`revocation ${id}`);
+    }
+  }
 }

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Config } from '../../config.js';
 import type { Db, DbOrTx } from '../../db/client.js';
@@ -5,21 +7,26 @@ import { runners, type StravaRefusal, stravaTokens } from '../../db/schema/index
 import type { Clock } from '../../shared/clock.js';
 import { currentTokenKey, decryptToken, encryptToken, keyringFromConfig } from '../../shared/crypto.js';
 import type { Logger } from '../../shared/logger.js';
-import { StravaAuthError } from './errors.js';
+import { StravaAuthError, StravaUnavailableError } from './errors.js';
 import { isInvalidRefreshToken } from './oauth.js';
 import type { TokenSet } from './schemas.js';
 
 /**
  * A runner's Strava tokens, encrypted at rest (athlete id as AAD), and the
- * refresh single-flight (reliability.md E.35, API.md gotcha 1):
+ * refresh single-flight (reliability.md E.35, docs/strava.md#token-refresh):
  *
  * - in process, one refresh per runner at a time (`inflight`), joined by all
  *   concurrent callers;
- * - across processes, `SELECT … FOR UPDATE` on the token row, then a re-read
- *   under the lock: whoever waited finds the rotated token and does not refresh;
- * - the new access token, refresh token and expiry are written in the same
- *   transaction that held the lock. On PGlite (one connection) transactions
- *   serialize, which gives the same guarantee.
+ * - across processes, a lease on the token row, taken in a short transaction
+ *   (row lock for milliseconds, re-read under it): whoever finds the tokens
+ *   already rotated uses them; whoever finds a live lease waits for it, polling
+ *   without holding a connection; only the lease holder calls Strava, and it
+ *   does so with no transaction open, so a hung Strava never holds a pool
+ *   connection or a row lock;
+ * - the new access token, refresh token and expiry are written together in a
+ *   second short transaction, only if the stored refresh token is still the one
+ *   that was spent (compare-and-set): a newer grant stored meanwhile (a
+ *   reconnect) wins. A lease whose holder died simply runs out.
  *
  * Strava rotates refresh tokens and kills the old one at once, so two
  * refreshes racing with the same refresh token would disconnect the runner.
@@ -35,6 +42,8 @@ export type TokenStore = {
    */
   accessToken(runnerId: string, rejected?: string): Promise<string>;
   markDisconnected(runnerId: string): Promise<void>;
+  /** The stored grant, decrypted, whatever the runner's state (a disconnect keeps it for a pending revocation). */
+  read(q: DbOrTx, runnerId: string): Promise<TokenSet | null>;
 };
 
 export type TokenStoreOptions = {
@@ -52,7 +61,16 @@ type StoredRow = TokenSet & {
   athleteId: string;
   refreshTokenEnc: string;
   disconnected: boolean;
+  leaseUntil: Date | null;
 };
+
+/**
+ * Longer than a refresh can take (10 s per attempt, two retries after a 5xx),
+ * so a live holder never loses its lease; a dead holder's runs out.
+ */
+const REFRESH_LEASE_MS = 60_000;
+/** Waiting for another process's refresh: poll the row every 100-200 ms. */
+const LEASE_POLL_MS = 100;
 
 /** Parking reasons under which Strava still accepts the runner's tokens (docs/strava-quota.md). */
 const GRANT_ALIVE: ReadonlySet<string> = new Set<StravaRefusal>([
@@ -79,6 +97,7 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
         accessTokenEnc: stravaTokens.accessTokenEnc,
         refreshTokenEnc: stravaTokens.refreshTokenEnc,
         expiresAt: stravaTokens.expiresAt,
+        leaseUntil: stravaTokens.refreshLeaseUntil,
       })
       .from(stravaTokens)
       .innerJoin(runners, eq(runners.id, stravaTokens.runnerId))
@@ -94,6 +113,7 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
       refreshToken: decryptToken(row.refreshTokenEnc, keyring, row.athleteId),
       refreshTokenEnc: row.refreshTokenEnc,
       expiresAt: row.expiresAt,
+      leaseUntil: row.leaseUntil,
     };
   }
 
@@ -116,6 +136,9 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
       keyId: key.keyId,
       expiresAt: tokens.expiresAt,
       updatedAt: clock.now(),
+      // A write of fresh tokens ends any refresh lease: waiters find the tokens usable.
+      refreshLeaseId: null,
+      refreshLeaseUntil: null,
     };
     await q
       .insert(stravaTokens)
@@ -123,34 +146,77 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
       .onConflictDoUpdate({ target: stravaTokens.runnerId, set: values });
   }
 
-  type LockedOutcome = { token: string } | { invalidRefreshTokenEnc: string };
+  type LeaseOutcome = { token: string } | { leased: { id: string; row: StoredRow } } | { waitUntil: Date };
+  type RefreshOutcome = { token: string } | { invalidRefreshToken: string };
 
-  /** Under the row lock: re-read, and refresh only if still needed. */
-  function refreshLocked(runnerId: string, rejected: string | undefined): Promise<LockedOutcome> {
+  /** Short transaction: re-read under the row lock; take the lease only if a refresh is still needed. */
+  function takeLease(runnerId: string, rejected: string | undefined): Promise<LeaseOutcome> {
     return db.transaction(async (tx) => {
       const row = await loadConnected(tx, runnerId, true);
       if (usable(row, rejected)) return { token: row.accessToken };
-      let fresh: TokenSet;
-      try {
-        fresh = await options.refresh(row.refreshToken);
-      } catch (err) {
-        if (isInvalidRefreshToken(err)) return { invalidRefreshTokenEnc: row.refreshTokenEnc };
-        throw err;
-      }
-      await write(tx, runnerId, row.athleteId, fresh);
-      logger.debug({ runnerId }, 'strava tokens refreshed');
-      return { token: fresh.accessToken };
+      const now = clock.now();
+      if (row.leaseUntil && row.leaseUntil.getTime() > now.getTime()) return { waitUntil: row.leaseUntil };
+      const id = randomUUID();
+      await tx
+        .update(stravaTokens)
+        .set({ refreshLeaseId: id, refreshLeaseUntil: new Date(now.getTime() + REFRESH_LEASE_MS) })
+        .where(eq(stravaTokens.runnerId, runnerId));
+      return { leased: { id, row } };
     });
   }
 
+  async function releaseLease(runnerId: string, leaseId: string): Promise<void> {
+    await db
+      .update(stravaTokens)
+      .set({ refreshLeaseId: null, refreshLeaseUntil: null })
+      .where(and(eq(stravaTokens.runnerId, runnerId), eq(stravaTokens.refreshLeaseId, leaseId)));
+  }
+
+  /** Holds the lease: calls Strava outside any transaction, then stores the rotation if nobody stored newer. */
+  async function refreshLeased(runnerId: string, leaseId: string, row: StoredRow): Promise<RefreshOutcome> {
+    let fresh: TokenSet;
+    try {
+      fresh = await options.refresh(row.refreshToken);
+    } catch (err) {
+      await releaseLease(runnerId, leaseId).catch(() => undefined);
+      if (isInvalidRefreshToken(err)) return { invalidRefreshToken: row.refreshToken };
+      throw err;
+    }
+    const stored = await db.transaction(async (tx) => {
+      const current = await load(tx, runnerId, true);
+      // Gone (the runner left meanwhile) or a newer grant stored (a reconnect): theirs stands.
+      // Compared in clear: a key rotation re-encrypts the same token meanwhile.
+      if (!current || current.refreshToken !== row.refreshToken) return false;
+      await write(tx, runnerId, row.athleteId, fresh);
+      return true;
+    });
+    if (!stored) await releaseLease(runnerId, leaseId).catch(() => undefined);
+    logger.debug({ runnerId, stored }, 'strava tokens refreshed');
+    return { token: fresh.accessToken };
+  }
+
+  /** Until a usable token is stored or this caller holds the lease and has refreshed. */
+  async function refreshOnce(runnerId: string, rejected: string | undefined): Promise<RefreshOutcome> {
+    const giveUpAt = clock.now().getTime() + REFRESH_LEASE_MS * 2;
+    for (;;) {
+      const lease = await takeLease(runnerId, rejected);
+      if ('token' in lease) return lease;
+      if ('leased' in lease) return refreshLeased(runnerId, lease.leased.id, lease.leased.row);
+      // Another process is refreshing: wait for its tokens without holding a connection.
+      if (clock.now().getTime() > giveUpAt)
+        throw new StravaUnavailableError('POST /oauth/token (refresh)', 'another refresh did not finish');
+      await sleep(LEASE_POLL_MS + Math.floor(Math.random() * LEASE_POLL_MS));
+    }
+  }
+
   async function refresh(runnerId: string, rejected: string | undefined): Promise<string> {
-    const first = await refreshLocked(runnerId, rejected);
+    const first = await refreshOnce(runnerId, rejected);
     if ('token' in first) return first.token;
     // Strava refused the refresh token. Someone else (another process, a reconnect) may have
     // stored a newer one since we read it: re-read once before declaring the runner gone.
     const again = await loadConnected(db, runnerId);
-    if (again.refreshTokenEnc !== first.invalidRefreshTokenEnc) {
-      const second = await refreshLocked(runnerId, rejected);
+    if (again.refreshToken !== first.invalidRefreshToken) {
+      const second = await refreshOnce(runnerId, rejected);
       if ('token' in second) return second.token;
     }
     await markDisconnected(runnerId);
@@ -198,5 +264,12 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
     },
 
     markDisconnected,
+
+    async read(q, runnerId) {
+      const row = await load(q, runnerId);
+      return row
+        ? { accessToken: row.accessToken, refreshToken: row.refreshToken, expiresAt: row.expiresAt }
+        : null;
+    },
   };
 }

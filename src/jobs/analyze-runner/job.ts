@@ -47,7 +47,9 @@ export const analyzeRunnerJob = defineJob({
           deps.logger.debug({ runnerId, page, runsSoFar }, 'analysis page read');
         }),
       );
-      if (result.outcome === 'skipped') return { outcome: 'skipped', detail: result.reason };
+      // A runner who left: the record naming them goes at once (docs/disconnect.md).
+      if (result.outcome === 'skipped')
+        return { outcome: 'skipped', detail: result.reason, forget: result.reason === 'runner deleted' };
       if (state.failures > 0) await clearTransientFailures(deps, runnerId);
       await enqueueSendEmails(deps, result.outboxIds);
       return { outcome: 'done', detail: `${result.runs} runs, ${result.detections} new detections` };

@@ -4,6 +4,7 @@ import type { AppDeps } from '../../app/deps.js';
 import { DEAUTH_CHECK_INTERVAL_MS } from '../../app/strava-access/deauthorization-check.js';
 import { withDeadline } from '../../db/client.js';
 import { defineJob, enqueue } from '../definition.js';
+import { reportEnqueueFailure } from '../enqueue-failure.js';
 
 export const ZDeauthRecheckPayload = z.object({ runnerId: z.uuid() });
 
@@ -30,18 +31,20 @@ export const deauthRecheckJob = defineJob({
     const result = await deauthorizeRunner(deps, runnerId);
     // Another process checked meanwhile and its answer is fresh: look again after it.
     if (result === 'already_checked') await scheduleDeauthRecheck(deps, runnerId);
-    return { outcome: 'done', detail: `deauthorization ${result}` };
+    // Deleted (or already gone): the record naming the runner goes at once (docs/disconnect.md).
+    return {
+      outcome: 'done',
+      detail: `deauthorization ${result}`,
+      forget: result === 'deleted' || result === 'gone',
+    };
   },
 });
 
 /** Never throws: a lost recheck only delays the deletion until the next API call fails with 401. */
 export async function scheduleDeauthRecheck(deps: AppDeps, runnerId: string): Promise<void> {
   try {
-    await withDeadline(enqueue(deps.queues, deauthRecheckJob, { runnerId }), 300, 'deauth recheck enqueue');
+    await withDeadline(enqueue(deps, deauthRecheckJob, { runnerId }), 300, 'deauth recheck enqueue');
   } catch (err) {
-    deps.logger.warn(
-      { runnerId, err: { message: (err as Error).message } },
-      'could not schedule deauth recheck',
-    );
+    reportEnqueueFailure(deps, err, { runnerId }, 'could not schedule deauth recheck');
   }
 }

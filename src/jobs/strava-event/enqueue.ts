@@ -1,6 +1,6 @@
 import { withDeadline } from '../../db/client.js';
-import { enqueue } from '../definition.js';
-import type { Queues } from '../queues.js';
+import { enqueue, type JobSink } from '../definition.js';
+import { scopedJobId } from '../job-ids.js';
 import { stravaEventJob } from './job.js';
 
 /**
@@ -10,8 +10,8 @@ import { stravaEventJob } from './job.js';
 const ENQUEUE_DEADLINE_MS = 300;
 
 /** Adds the event's job; a no-op while a job with this id exists. Rejects when Redis is unavailable. */
-export function enqueueStravaEvent(queues: Queues, eventKey: string): Promise<void> {
-  return withDeadline(enqueue(queues, stravaEventJob, { eventKey }), ENQUEUE_DEADLINE_MS, 'event enqueue');
+export function enqueueStravaEvent(sink: JobSink, eventKey: string): Promise<void> {
+  return withDeadline(enqueue(sink, stravaEventJob, { eventKey }), ENQUEUE_DEADLINE_MS, 'event enqueue');
 }
 
 /**
@@ -20,10 +20,11 @@ export function enqueueStravaEvent(queues: Queues, eventKey: string): Promise<vo
  * is unfinished, so that job is removed first. Waiting, delayed and active
  * jobs are left alone.
  */
-export async function reenqueueStravaEvent(queues: Queues, eventKey: string): Promise<'added' | 'pending'> {
-  const state = await queues.events.getJobState(eventKey);
-  if (state === 'completed' || state === 'failed') await queues.events.remove(eventKey);
+export async function reenqueueStravaEvent(sink: JobSink, eventKey: string): Promise<'added' | 'pending'> {
+  const jobId = scopedJobId(sink.database, eventKey);
+  const state = await sink.queues.events.getJobState(jobId);
+  if (state === 'completed' || state === 'failed') await sink.queues.events.remove(jobId);
   else if (state !== 'unknown') return 'pending';
-  await enqueueStravaEvent(queues, eventKey);
+  await enqueueStravaEvent(sink, eventKey);
   return 'added';
 }

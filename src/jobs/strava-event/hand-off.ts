@@ -1,6 +1,7 @@
+import type { AppDeps } from '../../app/deps.js';
 import { withDeadline } from '../../db/client.js';
-import type { Logger } from '../../shared/logger.js';
-import type { Metrics } from '../../shared/metrics.js';
+import { jobToAdd } from '../definition.js';
+import { reportEnqueueFailure } from '../enqueue-failure.js';
 import type { Queues } from '../queues.js';
 import { stravaEventJob } from './job.js';
 
@@ -19,7 +20,10 @@ const BULK_DEADLINE_MS = 2_000;
 
 export type EventHandOff = { (eventKey: string): void; flushed(): Promise<void> };
 
-export function createEventHandOff(queues: Queues, metrics: Metrics, logger: Logger): EventHandOff {
+export type HandOffDeps = Pick<AppDeps, 'queues' | 'database' | 'metrics' | 'logger' | 'health'>;
+
+export function createEventHandOff(deps: HandOffDeps): EventHandOff {
+  const { queues, metrics } = deps;
   const pending: string[] = [];
   let inFlight: Promise<void> | undefined;
   let scheduled = false;
@@ -28,16 +32,15 @@ export function createEventHandOff(queues: Queues, metrics: Metrics, logger: Log
     scheduled = false;
     while (pending.length > 0) {
       const keys = pending.splice(0, MAX_BULK);
-      const jobs = keys.map((eventKey) => {
-        const data = stravaEventJob.schema.parse({ eventKey });
-        return { name: stravaEventJob.name, data, opts: stravaEventJob.options(data) };
-      });
       try {
+        const jobs = keys.map((eventKey) => jobToAdd(deps, stravaEventJob, { eventKey }));
         await withDeadline(queues[stravaEventJob.queue].addBulk(jobs), BULK_DEADLINE_MS, 'event hand-off');
       } catch (err) {
         metrics.webhookEvents.inc({ outcome: 'recorded_not_enqueued' }, keys.length);
-        logger.warn(
-          { events: keys.length, err: { name: (err as Error).name, message: (err as Error).message } },
+        reportEnqueueFailure(
+          deps,
+          err,
+          { events: keys.length },
           'events recorded but not enqueued; the inbox sweeper will enqueue them',
         );
       }
@@ -73,11 +76,11 @@ export function createEventHandOff(queues: Queues, metrics: Metrics, logger: Log
 /** One hand-off per queue set (tests run several apps in one process). */
 const handOffs = new WeakMap<Queues, EventHandOff>();
 
-export function eventHandOffFor(queues: Queues, metrics: Metrics, logger: Logger): EventHandOff {
-  let handOff = handOffs.get(queues);
+export function eventHandOffFor(deps: HandOffDeps): EventHandOff {
+  let handOff = handOffs.get(deps.queues);
   if (!handOff) {
-    handOff = createEventHandOff(queues, metrics, logger);
-    handOffs.set(queues, handOff);
+    handOff = createEventHandOff(deps);
+    handOffs.set(deps.queues, handOff);
   }
   return handOff;
 }
