@@ -1,4 +1,5 @@
 import type { CleanupStep } from './cleanup-step.js';
+import { removeLimiterKeys } from './remove-limiter-keys.js';
 import { removeMailFiles } from './remove-mail-files.js';
 import { removeQueueTraces } from './remove-queue-traces.js';
 import { removeRedisKeys } from './remove-redis-keys.js';
@@ -10,5 +11,6 @@ import { removeRedisKeys } from './remove-redis-keys.js';
 export const RUNNER_CLEANUP_STEPS: readonly CleanupStep[] = [
   removeMailFiles,
   removeQueueTraces,
+  removeLimiterKeys,
   removeRedisKeys,
 ];
