@@ -1,5 +1,5 @@
 /**
- * Webhook ack latency at a fixed rate (reliability.md A.3: p99 < 250 ms at
+ * Webhook ack latency at a fixed rate (docs/webhooks.md#ack-deadline: p99 < 250 ms at
  * 200 req/s is the target; this runs 500 req/s). The app runs in a forked
  * child (ROLE=web, real Postgres test database, the machine's Redis with a
  * unique queue prefix) so the load generator never shares its event loop.

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { z } from 'zod';
 
 /**
- * SPEC §2: every environment variable is parsed here, once, at start-up. No
+ * docs/contract.md#environment-variables: every environment variable is parsed here, once, at start-up. No
  * other module reads `process.env`. Invalid values stop the process with one
  * message listing every problem (see `loadConfig`).
  */
@@ -48,7 +48,7 @@ const ZEnv = z.object({
   WINDOW_DAYS: ZPositiveInt.min(60, 'detection needs at least 60 days').max(365).default(84),
   STRAVA_CACHE_DAYS: ZPositiveInt.max(7, "Strava's API policy allows at most 7 days").default(7),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  // Not in SPEC §2, the team's own knobs:
+  // Not in docs/contract.md#environment-variables, the team's own knobs:
   QUEUE_PREFIX: z
     .string()
     .regex(/^[a-zA-Z0-9_-]+$/)
@@ -78,7 +78,7 @@ export type Config = Readonly<{
   publicUrl: string;
   databaseUrl: string | undefined;
   dataDir: string;
-  /** REDIS_URL, or SPEC's default `redis://127.0.0.1:6379` when unset and no embedded Redis is due. */
+  /** REDIS_URL, or docs/contract.md#environment-variables `redis://127.0.0.1:6379` when unset and no embedded Redis is due. */
   redisUrl: string;
   /**
    * REDIS_URL unset in development: main.ts starts a private redis-server and
@@ -135,7 +135,7 @@ export class ConfigError extends Error {
   }
 }
 
-/** SPEC §2's REDIS_URL default: what `NODE_ENV=test` uses when REDIS_URL is unset. */
+/** docs/contract.md#environment-variables's REDIS_URL default: what `NODE_ENV=test` uses when REDIS_URL is unset. */
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
 /** The simulator's fixed sandbox credentials (only meaningful against our own simulator). */

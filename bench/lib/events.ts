@@ -1,5 +1,5 @@
 /**
- * Webhook bodies as Strava sends them (SPEC §4, API.md §1.3), each one a new
+ * Webhook bodies as Strava sends them (docs/webhooks.md, docs/strava-api.md#event-body), each one a new
  * event: `event_time` and `object_id` come from a counter, so every request
  * makes a new inbox row. The mix: mostly activity creates, some updates
  * (title, type, private), deletes, and a few athlete events (deauthorization

@@ -8,7 +8,7 @@ import type { ExchangedAuthorization } from '../integrations/strava/client.js';
 import { enqueueAnalysis, markAnalysisDue } from '../jobs/analysis-request.js';
 import type { AppDeps } from './deps.js';
 
-/** What RampGuard asks Strava for (SPEC §3). */
+/** What RampGuard asks Strava for (docs/contract.md#http-routes). */
 export const REQUESTED_SCOPES = ['read', 'activity:read_all', 'profile:read_all'] as const;
 
 export type ConnectedRunner = {
@@ -35,7 +35,7 @@ export function canReadActivities(granted: readonly string[]): boolean {
 }
 
 /**
- * After a successful code exchange (SPEC §1 journey 1): upsert the runner by
+ * After a successful code exchange (docs/contract.md#connect): upsert the runner by
  * athlete id, store the tokens encrypted, start the plan (version 1, daily,
  * from now: the plan begins at connect) and mark the first analysis due, all
  * in one transaction; then enqueue the backfill. A reconnect keeps the runner's

@@ -8,10 +8,10 @@ import { claimDeauthorizationCheck } from './strava-access/deauthorization-check
 export type DeauthorizeResult = 'deleted' | 'forged' | 'gone' | 'already_checked';
 
 /**
- * An athlete `authorized: "false"` event (SPEC §4). Events are unsigned, so
- * Strava is asked first (reliability.md B.12): only a grant Strava refuses
+ * An athlete `authorized: "false"` event (docs/webhooks.md). Events are unsigned, so
+ * Strava is asked first (docs/webhooks.md#deauthorization): only a grant Strava refuses
  * (401 / invalid refresh token) deletes the runner and every trace of them
- * (`forgetRunner`, SPEC §8, docs/disconnect.md). A grant that still works means
+ * (`forgetRunner`, docs/data.md, docs/disconnect.md). A grant that still works means
  * the event was forged: nothing is deleted and the counter says so. Network
  * trouble throws (retryable): an outage never confirms a revocation. Claims
  * arriving while a check runs or its answer is fresh are answered without a

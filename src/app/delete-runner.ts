@@ -6,7 +6,7 @@ import type { RunnerTrace } from './leave/runner-trace.js';
 import { RUNNER_TABLES, type RunnerRef } from './runner-tables.js';
 
 /**
- * Deletes every row about a runner, in one transaction (SPEC §8: disconnect
+ * Deletes every row about a runner, in one transaction (docs/data.md: disconnect
  * and verified deauthorization). Each runner table is cleared explicitly
  * (children first, `runners` last) rather than relying on cascades alone, so a
  * table added without `on delete cascade` still empties. `beforeDelete` runs

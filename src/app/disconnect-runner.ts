@@ -16,7 +16,7 @@ const DEAUTHORIZE_DEADLINE_MS = 8_000;
 export type DisconnectResult = { revocation: 'revoked' | 'pending' };
 
 /**
- * The runner leaves (SPEC §1 journey 4, docs/disconnect.md): revoke our access
+ * The runner leaves (docs/contract.md#leave, docs/disconnect.md): revoke our access
  * at Strava, then forget them (every row, mail file, queue record and Redis
  * key). Deletion never depends on Strava: when Strava cannot be reached, the
  * grant's tokens are kept, encrypted and detached from anything naming the

@@ -11,7 +11,7 @@ export type RunnerExport = {
 };
 
 /**
- * Everything RampGuard holds about a runner (SPEC §8, `GET /account/export`),
+ * Everything RampGuard holds about a runner (docs/data.md, `GET /account/export`),
  * read in one transaction so the tables agree with each other. Null when the
  * runner no longer exists.
  */

@@ -6,7 +6,7 @@ import { initialPlan } from '../domain/plan.js';
 import { type PlanJson, toPlanJson } from '../domain/plan-view.js';
 
 /**
- * The runner's plan as `GET /api/plan` returns it (SPEC §6). The plan starts
+ * The runner's plan as `GET /api/plan` returns it (docs/plan.md). The plan starts
  * at connect (`connectRunner` stores version 1), so a stored plan normally
  * exists; for a runner connected before that rule, the initial plan from
  * `connected_at` is shown without being stored (the next analysis stores it).

@@ -17,7 +17,7 @@ export type RecordedCheckIn = {
 };
 
 /**
- * Records how the runner's knee feels and moves the plan at once (SPEC §1
+ * Records how the runner's knee feels and moves the plan at once (docs/contract.md#journeys
  * journey 3): a `fine` may taper it, pain over 7 days raises `seePhysio`.
  * Check-in, plan version and any email row commit together, under the same
  * per-runner advisory lock as analyses so the two never interleave. Emails

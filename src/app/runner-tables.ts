@@ -32,7 +32,7 @@ function runnerTable(table: PgTable, where: RunnerTable['where'], exportRow?: Ru
 }
 
 /**
- * THE list of tables holding rows about a runner (SPEC §8: export returns
+ * THE list of tables holding rows about a runner (docs/data.md: export returns
  * every row, disconnect deletes every row). Export, deletion and the
  * completeness test (which walks information_schema) all use this list, so a
  * new runner table that is not added here fails that test.

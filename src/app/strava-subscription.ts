@@ -7,7 +7,7 @@ import { AppError } from '../shared/errors.js';
 import type { AppDeps } from './deps.js';
 
 /**
- * The app's single Strava webhook subscription (SPEC §4, API.md §1.1):
+ * The app's single Strava webhook subscription (docs/webhooks.md, docs/strava-api.md#subscription):
  * created, shown and deleted by `npm run strava -- subscription …`, its id
  * stored in the singleton row `strava_subscription` (id = 1). Running
  * services read the expected id through `getExpectedSubscriptionId`, which

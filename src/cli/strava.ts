@@ -1,6 +1,6 @@
 /**
  * `npm run strava -- subscription create|show|delete`: manages the app's one
- * Strava webhook subscription (SPEC §4) against the configured Strava, or the
+ * Strava webhook subscription (docs/webhooks.md) against the configured Strava, or the
  * simulator in sandbox mode (then RampGuard must be running at PUBLIC_URL).
  * `npm run strava -- quota`: what the Strava budget is spent on and how many
  * runners it serves (docs/strava-quota.md#accounting); it makes no Strava call.

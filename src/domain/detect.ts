@@ -40,7 +40,7 @@ const KIND_ORDER: readonly DetectionKind[] = [
 ];
 
 /**
- * SPEC §5 detection: a pure function of the runner's activities, shoes and a
+ * docs/detection.md detection: a pure function of the runner's activities, shoes and a
  * reference time. The same input always gives the same detections, in the same
  * order (by run start, then kind, then key), whatever the input order.
  */
@@ -61,7 +61,7 @@ export function detect(input: DetectInput): Detection[] {
 }
 
 /**
- * SPEC §5: a weekly kind is "not stored again within 6 days of the same kind at an
+ * docs/detection.md: a weekly kind is "not stored again within 6 days of the same kind at an
  * equal or higher severity". Days are walked in order; a candidate is dropped when
  * an earlier kept (or previously stored) detection of its kind lies at most
  * `withinDays` before it with an equal or higher severity. A candidate whose key

@@ -219,7 +219,7 @@ export function compareBySize(a: DetectionRecord, b: DetectionRecord): number {
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { info: 0, low: 1, moderate: 2, high: 3 };
-/** Ties of severity: the kinds with the stronger evidence first (SPEC §5, evidence.md). */
+/** Ties of severity: the kinds with the stronger evidence first (docs/detection.md, docs/detection.md#evidence). */
 const KIND_PRIORITY: readonly DetectionKind[] = [
   'session_spike',
   'weekly_ramp',

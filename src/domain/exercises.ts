@@ -1,7 +1,7 @@
 import type { ExerciseDose, ExerciseId } from './types.js';
 
 /**
- * The two exercises from the source text (`shared/seed/knee-pain-exercises.txt`, SPEC §6) and
+ * The two exercises from the source text (`docs/plan.md#exercises`, docs/plan.md) and
  * their weekly dosing. Ids are part of the public contract (`GET /api/plan`).
  */
 

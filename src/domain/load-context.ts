@@ -4,8 +4,8 @@ import { DEFAULT_THRESHOLDS, type Thresholds } from './thresholds.js';
 import type { Run } from './types.js';
 
 /*
- * Plan-page context (SPEC §5): EWMA acute:chronic ratio and training monotony are
- * shown as context only, never as triggers (evidence.md §4–6: both are contested
+ * Plan-page context (docs/detection.md): EWMA acute:chronic ratio and training monotony are
+ * shown as context only, never as triggers (docs/detection.md#context-metrics: both are contested
  * as injury predictors). Nothing here reads the clock: `asOf` comes in.
  */
 
@@ -34,7 +34,7 @@ export type LoadContext = {
   strain: number;
   /** Days from the earliest known run to asOf's local day (0 without runs). */
   historyDays: number;
-  /** SPEC §5: under 14 days of history, the plan page says the baseline is still building. */
+  /** docs/detection.md: under 14 days of history, the plan page says the baseline is still building. */
   baselineBuilding: boolean;
 };
 

@@ -2,7 +2,7 @@ import { addDaysToLocalDate, type Weekday, weekdayOf } from './plan/local-date.j
 import type { PlanState, SessionsPerWeek } from './plan/types.js';
 import type { ExerciseId, PlanPhase } from './types.js';
 
-/** `GET /api/plan` (SPEC §6), exactly. Dates are ISO 8601 strings. */
+/** `GET /api/plan` (docs/plan.md), exactly. Dates are ISO 8601 strings. */
 export type PlanJson = {
   phase: PlanPhase;
   sessionsPerWeek: number;

@@ -1,5 +1,5 @@
 /**
- * The plan engine (SPEC §6): which phase the runner is in, how often to exercise, the doses, and
+ * The plan engine (docs/plan.md): which phase the runner is in, how often to exercise, the doses, and
  * why the plan changed. Pure functions of stored state, detections, check-ins and `asOf`.
  */
 export { initialPlan } from './plan/initial-plan.js';

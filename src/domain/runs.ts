@@ -1,6 +1,6 @@
 import type { Run } from './types.js';
 
-/** SPEC §5: these `sport_type` values are runs; other values fall back to the coarse `type`. */
+/** docs/detection.md: these `sport_type` values are runs; other values fall back to the coarse `type`. */
 export const RUN_SPORT_TYPES: ReadonlySet<string> = new Set(['Run', 'TrailRun', 'VirtualRun']);
 
 const DAY_MS = 86_400_000;

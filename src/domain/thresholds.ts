@@ -1,6 +1,6 @@
 /**
- * Every detection default from SPEC §5 in one typed, frozen object. Changing a
- * threshold means changing it here (and arguing it from evidence.md); rules
+ * Every detection default from docs/detection.md in one typed, frozen object. Changing a
+ * threshold means changing it here (and arguing it from docs/detection.md#evidence); rules
  * never hard-code numbers. Fractions are written as fractions (0.10 = 10%).
  */
 
@@ -57,7 +57,7 @@ export type Thresholds = {
     /** Information when a shoe passes this all-time distance. */
     readonly passesKm: number;
   };
-  /** SPEC §5: weekly kinds are not stored again within this many days at an equal or higher severity. */
+  /** docs/detection.md: weekly kinds are not stored again within this many days at an equal or higher severity. */
   readonly weeklySuppressionDays: number;
   /** Plan-page context only (never triggers). */
   readonly context: {
@@ -88,7 +88,7 @@ export const DEFAULT_THRESHOLDS: Thresholds = deepFreeze({
     acuteDays: 7,
     baselineDays: 21,
     lookbackDays: 28,
-    // SPEC names the history conditions for weekly_ramp only; intensity_ramp uses the
+    // docs/detection.md#intensity-ramp the history conditions for weekly_ramp only; intensity_ramp uses the
     // same 3-week baseline, and without them an almost empty baseline would fire at once.
     minHistoryDays: 21,
     minBaselineRuns: 3,

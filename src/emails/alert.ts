@@ -58,7 +58,7 @@ const renderBody = compileHtml<{
 `);
 
 /**
- * The alert sent when a trigger raises (or restarts) the plan (SPEC §7), written like a physical
+ * The alert sent when a trigger raises (or restarts) the plan (docs/email.md), written like a physical
  * therapist's note (docs/alerts.md#the-alert-email): what changed in the runner's running, one
  * section per kind with its numbers in the runner's units, today's exercises, the check-in. The
  * subject names the largest reason with the same numbers as the body; HTML and text say the same.

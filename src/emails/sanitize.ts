@@ -1,5 +1,5 @@
 /**
- * Header-injection guard (reliability.md D.32). Strava names and titles are runner-controlled and
+ * Header-injection guard (docs/email.md#header-injection). Strava names and titles are runner-controlled and
  * may contain CR, LF, U+2028, U+2029 or other separators; none may reach a header as a line break.
  */
 

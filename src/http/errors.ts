@@ -7,7 +7,7 @@ import { readSessionId } from './session/load-session.js';
 
 type ErrorPageConfig = Config;
 
-/** SPEC §3: JSON errors are `{ error: { code, message } }`. */
+/** docs/contract.md#http-routes: JSON errors are `{ error: { code, message } }`. */
 export function errorBody(code: string, message: string) {
   return { error: { code, message } };
 }

@@ -9,7 +9,7 @@ import { reportEnqueueFailure } from './enqueue-failure.js';
 import { scopeJobOptions } from './job-ids.js';
 
 /**
- * Requests for a runner analysis (SPEC §4). The processor lives in
+ * Requests for a runner analysis (docs/webhooks.md). The processor lives in
  * `jobs/analyze-runner/`; this module only owns how the job is requested, so
  * the webhook, the sweeper and the processor agree on name, payload and dedupe.
  */

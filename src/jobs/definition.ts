@@ -27,9 +27,9 @@ export type JobContext = {
 };
 
 /**
- * One module per job (style.md §5): the payload schema, how it is enqueued
+ * One module per job (docs/reliability.md#job-definitions): the payload schema, how it is enqueued
  * (job id, dedup, retries) and its processor live together. Payloads hold ids
- * only: nothing secret goes to Redis (reliability.md C.25).
+ * only: nothing secret goes to Redis (docs/reliability.md#ids-only-in-job-data).
  */
 export type JobDefinition<T> = {
   queue: QueueName;

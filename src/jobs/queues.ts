@@ -10,7 +10,7 @@ export type Queues = Readonly<Record<QueueName, Queue>>;
 
 /**
  * Defaults for every job: keep finished jobs bounded by age and count so Redis
- * memory stays flat (reliability.md C.24); failed jobs stay a week for inspection.
+ * memory stays flat (docs/reliability.md#bounded-redis-memory); failed jobs stay a week for inspection.
  */
 export const DEFAULT_JOB_OPTIONS = {
   removeOnComplete: { age: 3_600, count: 1_000 },

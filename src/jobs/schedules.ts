@@ -26,7 +26,7 @@ export async function upsertSchedules(queues: Queues, sweepEveryMs?: number): Pr
  * Upserts the schedules now and again every `refreshMs`. The schedulers live in
  * Redis, so a wiped or replaced Redis (FLUSHALL, a restart without its AOF)
  * loses them, and with them the sweepers that rebuild every other lost job
- * (reliability.md A.8): without a refresh nothing would sweep again until a
+ * (docs/webhooks.md#sweeper): without a refresh nothing would sweep again until a
  * worker restarted. Upserting an existing scheduler keeps its next run, so the
  * refresh is idempotent. Returns a function that stops it.
  */

@@ -3,8 +3,8 @@ import { type Config, keyIdOf } from '../config.js';
 import { AppError } from './errors.js';
 
 /**
- * Token encryption at rest (reliability.md E.34) and HMAC-signed tokens for
- * one-click links (E.38). Nothing here logs, and no error message carries a
+ * Token encryption at rest (docs/data.md#token-encryption) and HMAC-signed tokens for
+ * one-click links (docs/access.md#signed-links). Nothing here logs, and no error message carries a
  * key, a plaintext or a ciphertext.
  */
 

@@ -5,7 +5,7 @@ export type { Logger };
 
 /**
  * Paths pino removes from every log line. Tokens, OAuth codes, secrets and
- * cookies never reach the logs (reliability.md E.36), whatever object a caller
+ * cookies never reach the logs (docs/data.md#no-secrets-in-logs), whatever object a caller
  * happens to log.
  */
 export const REDACTED_PATHS = [

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-/** Sequential numeric ids kept as strings: they may exceed 2^53 (API.md §4.2, gotcha 10). */
+/** Sequential numeric ids kept as strings: they may exceed 2^53 (docs/strava-api.md#large-ids). */
 export type IdSequence = {
   next(): string;
   reset(): void;

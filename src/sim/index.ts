@@ -1,5 +1,5 @@
 /**
- * The Strava simulator (API.md, "built-in simulator"): OAuth, the API endpoints RampGuard uses,
+ * The Strava simulator (docs/strava-api.md): OAuth, the API endpoints RampGuard uses,
  * rate limits, fault injection and a webhook producer with Strava's quirks. Self-contained on
  * purpose: it imports nothing from domain/, app/ or db/, so it cannot share their bugs.
  */

@@ -8,7 +8,7 @@ export type RateLimits = {
   readDaily: number;
 };
 
-/** Strava's default tier (API.md §3). */
+/** Strava's default tier (docs/strava-api.md#rate-limits). */
 export const DEFAULT_RATE_LIMITS: RateLimits = {
   overallFifteenMin: 200,
   overallDaily: 2000,

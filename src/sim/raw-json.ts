@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 /**
- * Strava emits ids as bare JSON numbers, even beyond 2^53 (API.md §4.2). JavaScript numbers
+ * Strava emits ids as bare JSON numbers, even beyond 2^53 (docs/strava-api.md#activity-fields). JavaScript numbers
  * cannot hold those, so state keeps ids as digit strings and responses mark them with `rawInt`.
  * `stringifyWithRawInts` writes them unquoted, digit for digit.
  */

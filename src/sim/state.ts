@@ -8,7 +8,7 @@ export type SimApplication = {
   callbackDomain: string;
   /**
    * How many athletes may connect (single-player mode: 1; Standard tier: 10); null = no cap.
-   * Beyond it the consent step fails with a 403 and no code reaches the app (API.md §2.6).
+   * Beyond it the consent step fails with a 403 and no code reaches the app (docs/strava-api.md#athlete-capacity).
    */
   athleteCapacity: number | null;
 };

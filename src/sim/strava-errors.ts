@@ -11,7 +11,7 @@ export function fault(message: string, resource: string, field: string, code: st
   return { message, errors: [{ resource, field, code }] };
 }
 
-/** The exact bodies documented in API.md, kept in one place so every route agrees. */
+/** The exact bodies documented in docs/strava-api.md, kept in one place so every route agrees. */
 export const FAULTS = {
   rateLimited: fault('Rate Limit Exceeded', 'Application', 'rate limit', 'exceeded'),
   invalidAccessToken: fault('Authorization Error', 'Athlete', 'access_token', 'invalid'),

@@ -52,7 +52,7 @@ export type LocalTimeFields = { timezone: string; utc_offset: number; start_date
 
 /**
  * Strava's local-time trio for an activity start. `start_date_local` is the wall clock written
- * with a misleading `Z` (API.md gotcha 8), reproduced on purpose.
+ * with a misleading `Z` (docs/strava-api.md#activity-fields), reproduced on purpose.
  */
 export function describeLocalStart(timeZone: string, startMs: number): LocalTimeFields {
   const name = parseTimezoneName(timeZone);

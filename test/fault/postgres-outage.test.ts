@@ -4,7 +4,7 @@ import { type FaultHarness, sleep, startFaultHarness } from '../helpers/fault-ha
 import { checkLedger, formatLedger } from '../helpers/ledger.js';
 
 /**
- * reliability.md A.3, C.26, recipe (4)/(5): Postgres becomes unreachable mid-load (the TCP proxy
+ * docs/webhooks.md#ack-deadline, docs/reliability.md#errors-never-crash-the-process, recipe (4)/(5): Postgres becomes unreachable mid-load (the TCP proxy
  * in front of it blackholes every connection for a few seconds, then passes again). An event that
  * cannot be recorded is answered 503, never acked, and Strava's retries (three attempts) land
  * after recovery; the process survives and the ledger holds.
@@ -76,7 +76,7 @@ describe('fault: Postgres unreachable mid-load', () => {
       checkedOut = Math.min(checkedOut, pool.totalCount - pool.idleCount);
       await sleep(200);
     }
-    // How fast the 503s came (A.3 wants 1.5 s; webhook-faults.test.ts holds that): reported only,
+    // How fast the 503s came (docs/webhooks.md#ack-deadline wants 1.5 s; webhook-faults.test.ts holds that): reported only,
     // since on a starved shared machine the answer time measures the machine, not the deadline.
     const refusals = h.sim.simulator.state.events
       .flatMap((r) => r.attempts)

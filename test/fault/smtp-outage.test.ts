@@ -3,7 +3,7 @@ import { type FaultHarness, sleep, startFaultHarness } from '../helpers/fault-ha
 import { checkLedger, formatLedger } from '../helpers/ledger.js';
 
 /**
- * reliability.md D.27, D.28, recipe (8): the mail server is down for ~20 s while a load raises
+ * docs/email.md#outbox, docs/email.md#smtp-pool, recipe (8): the mail server is down for ~20 s while a load raises
  * plans and queues alerts: first it refuses connections (a TCP proxy resetting every connection),
  * then it answers 421 to every recipient. Transient failures are retried by the outbox with
  * backoff; once the server is back, every due email is sent exactly once (one Message-ID each,

@@ -27,7 +27,7 @@ import { connectRunner, type TestContext } from './strava.js';
 import { startTcpProxy } from './tcp-proxy.js';
 
 /**
- * The fault-test rig (reliability.md "How to test it on one 2-core machine"): RampGuard
+ * The fault-test rig (docs/reliability.md#the-fault-rig): RampGuard
  * in-process (ROLE=all, or ROLE=web with workers spawned as child processes) against its own
  * Postgres database (optionally behind a TCP fault proxy), a private redis-server (AOF,
  * noeviction) that may be SIGKILLed or flushed, the Strava simulator whose producer delivers
@@ -91,7 +91,7 @@ export type FaultHarness = Awaited<ReturnType<typeof startFaultHarness>>;
 const DAY_MS = 86_400_000;
 const CLOSE_STEP_MS = 10_000;
 const WORK_QUEUES: readonly QueueName[] = QUEUE_NAMES.filter((q) => q !== 'maintenance');
-/** Sweep every second, re-enqueue anything unfinished for two: the test-sized A.8. */
+/** Sweep every second, re-enqueue anything unfinished for two: the test-sized docs/webhooks.md#sweeper. */
 export const SWEEP_ENV = { SWEEP_INTERVAL_MS: '1000', SWEEP_STALE_AFTER_MS: '2000' } as const;
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -431,7 +431,7 @@ export async function startFaultHarness(options: HarnessOptions = {}) {
       /**
        * A runner whose event Strava gave up on (three attempts unanswered in time, e.g. while the
        * machine was starved) has no defined final state until something re-reads it; Strava's own
-       * remedy is reconciliation (A.9). Such runners get one more notified change (a ride: no run
+       * remedy is reconciliation (docs/webhooks.md#reconciliation). Such runners get one more notified change (a ride: no run
        * changes), repeated until acked. Returns how many runners needed it; runners whose every
        * event was acked are left alone, so their ledger stays strict.
        */

@@ -6,7 +6,7 @@ import type { EventRecord } from '../../src/sim/state.js';
 import type { FaultHarness } from './fault-harness.js';
 
 /**
- * The ledger of reliability.md ("How to test it"): what the generator sent and which keys were
+ * The ledger of docs/reliability.md#the-ledger: what the generator sent and which keys were
  * answered 2xx, checked after draining against Postgres, the simulator's final state and the
  * SMTP sink.
  *

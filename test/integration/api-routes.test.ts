@@ -123,7 +123,7 @@ describe('the JSON API (/api/*) for two connected runners', () => {
     await runBackfill(h, b.runnerId, b.cookie);
   }, 90_000);
 
-  it('GET /api/me: the SPEC fields exactly, plus extras', async () => {
+  it('GET /api/me: the docs/contract.md#json-api exactly, plus extras', async () => {
     const res = await api(h, a.cookie).get('/api/me').expect(200);
     expect(res.headers['content-type']).toMatch(/application\/json/);
     expect(res.headers['cache-control']).toBe('no-store');
@@ -139,7 +139,7 @@ describe('the JSON API (/api/*) for two connected runners', () => {
     });
   });
 
-  it('GET /api/plan: SPEC §6 shape exactly', async () => {
+  it('GET /api/plan: docs/plan.md shape exactly', async () => {
     const res = await api(h, a.cookie).get('/api/plan').expect(200);
     expect(Object.keys(res.body).sort()).toEqual(
       [
@@ -162,7 +162,7 @@ describe('the JSON API (/api/*) for two connected runners', () => {
     expect(res.body.phase).toBe('daily');
   });
 
-  it('GET /api/detections: newest first, ids as strings, only the fields of the SPEC', async () => {
+  it('GET /api/detections: newest first, ids as strings, only the docs/contract.md#json-api', async () => {
     const res = await api(h, a.cookie).get('/api/detections').expect(200);
     expect(res.body.length).toBeGreaterThan(0);
     for (const d of res.body) {

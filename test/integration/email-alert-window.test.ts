@@ -54,7 +54,7 @@ function shiftedClock() {
   return { clock, advance };
 }
 
-describe('at most one alert per runner per 24 h (SPEC §7, reliability.md D.31)', () => {
+describe('at most one alert per runner per 24 h (docs/email.md, docs/email.md#send-rules)', () => {
   let database: TestDatabase;
   let sink: SmtpSink;
   let app: Running;

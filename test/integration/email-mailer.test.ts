@@ -179,7 +179,7 @@ describe('Message-ID and retry timing', () => {
   });
 });
 
-describe('header injection through the real transport (reliability.md D.32)', () => {
+describe('header injection through the real transport (docs/email.md#header-injection)', () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rg-eml-'));
   const mailer = createMailer(
     { smtpUrl: undefined, mailFrom: 'RampGuard <no-reply@localhost>', dataDir },

@@ -164,7 +164,7 @@ const cases: fc.Arbitrary<Case> = fc.oneof(
 );
 
 /**
- * Webhook fuzzing (reliability.md A.4): random JSON, events with one field
+ * Webhook fuzzing (docs/webhooks.md#input-limits): random JSON, events with one field
  * of the wrong type, random bytes and wrong content types. The answer is
  * always one of 200/400/413/415 (never a 5xx), and invalid input never leaves
  * a row or a job. Valid events for a known runner, mixed in, prove the

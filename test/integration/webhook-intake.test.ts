@@ -240,7 +240,7 @@ describe('POST /webhooks/strava intake (web role, real Postgres and Redis)', () 
     expect(await inboxCount()).toBe(before);
   });
 
-  it('re-enqueues a duplicate of an unfinished row whose job is gone (A.7)', async () => {
+  it('re-enqueues a duplicate of an unfinished row whose job is gone (docs/webhooks.md#seen-is-not-done)', async () => {
     const b = body();
     await post(b).expect(200);
     const key = eventKeyOf(eventOf(b));

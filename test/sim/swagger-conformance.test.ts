@@ -30,7 +30,7 @@ describe('the simulated API matches swagger.json', () => {
     },
   );
 
-  it('only push_subscriptions (absent from swagger.json, as API.md says) are served outside it', () => {
+  it('only push_subscriptions (absent from swagger.json, as docs/strava-api.md says) are served outside it', () => {
     const outside = API_ROUTES.filter((r) => !r.inSwagger).map((r) => r.path);
     for (const p of outside) expect(p).toMatch(/^\/push_subscriptions/);
   });

@@ -41,7 +41,7 @@ describe('loadConfig', () => {
     expect(problems.length).toBeGreaterThanOrEqual(6);
   });
 
-  it('applies SPEC defaults and sandbox mode without Strava credentials', () => {
+  it('applies docs/contract.md#environment-variables and sandbox mode without Strava credentials', () => {
     const config = loadConfig({ DATA_DIR: tmp() });
     expect(config.port).toBe(3000);
     expect(config.publicUrl).toBe('http://localhost:3000');
@@ -89,7 +89,7 @@ describe('loadConfig', () => {
     const given = loadConfig({ DATA_DIR: tmp(), REDIS_URL: 'redis://10.0.0.5:6379' });
     expect(given.embeddedRedis).toBe(false);
     expect(given.redisUrl).toBe('redis://10.0.0.5:6379');
-    // Tests keep SPEC's default, the machine's Redis.
+    // Tests keep docs/contract.md#environment-variables, the machine's Redis.
     // Separate web and worker processes cannot share a private Redis: REDIS_URL is required.
     expect(problemsOf({ DATA_DIR: tmp(), ROLE: 'web' })[0]).toMatch(/^REDIS_URL: required with ROLE=web/);
     expect(problemsOf({ DATA_DIR: tmp(), ROLE: 'worker', REDIS_URL: 'redis://10.0.0.5:6379' })).toEqual([]);

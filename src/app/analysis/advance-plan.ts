@@ -15,7 +15,7 @@ export type PlanAdvance = { plan: PlanState; change: PlanChange | null; emails: 
 
 /**
  * Moves a runner's plan forward at `asOf` inside the caller's transaction:
- * new triggers raise it, time and check-ins taper it (SPEC §6). A new version
+ * new triggers raise it, time and check-ins taper it (docs/plan.md). A new version
  * is stored with its reasons; the email it calls for is returned for the
  * caller to put in the outbox in the same transaction.
  */

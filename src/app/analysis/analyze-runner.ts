@@ -25,7 +25,7 @@ export type AnalysisResult =
   | { outcome: 'done'; runs: number; detections: number; planChanged: boolean; outboxIds: number[] };
 
 /**
- * One analysis of one runner (SPEC §4): read the current truth from Strava
+ * One analysis of one runner (docs/webhooks.md): read the current truth from Strava
  * (outside any transaction), then in one transaction replace the cached runs,
  * store new detections, move the plan and queue its emails. Returns the new
  * outbox ids for the caller to enqueue after commit.

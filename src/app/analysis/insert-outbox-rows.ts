@@ -4,7 +4,7 @@ import type { PlannedEmail } from './plan-emails.js';
 
 /**
  * Puts the emails a plan change calls for into the outbox, in the caller's
- * transaction (reliability.md D.27). Returns the ids of new rows (a replay
+ * transaction (docs/email.md#outbox). Returns the ids of new rows (a replay
  * inserts none), for the caller to enqueue after commit.
  */
 export async function insertOutboxRows(

@@ -8,7 +8,7 @@ import { insertOutboxRows } from './insert-outbox-rows.js';
 
 /**
  * Applies time-based plan transitions (taper, maintenance, weekly hold
- * progression) for runners whose plan is due for review (SPEC §6). Runs daily
+ * progression) for runners whose plan is due for review (docs/plan.md). Runs daily
  * and is safe to run any number of times: `nextPlan` is idempotent at a given
  * time, and each version's email has a unique dedupe key.
  */

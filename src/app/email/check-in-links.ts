@@ -9,10 +9,10 @@ const CHECK_IN_TTL_MS = 30 * 24 * 3_600_000;
 const FEELINGS: readonly Feeling[] = ['fine', 'sore', 'pain'];
 
 /**
- * One-click check-in links for emails (SPEC §3): `$PUBLIC_URL/checkin?token=…`
+ * One-click check-in links for emails (docs/contract.md#http-routes): `$PUBLIC_URL/checkin?token=…`
  * opens a page with one button; only its POST records the check-in. Each token
  * names one runner and one feeling (`<runnerId>:<feeling>`), so it can do
- * exactly what its button says (reliability.md E.38).
+ * exactly what its button says (docs/access.md).
  */
 export function checkInUrls(config: LinkConfig, runnerId: string, now: Date): Record<Feeling, string> {
   const expiresAt = new Date(now.getTime() + CHECK_IN_TTL_MS);

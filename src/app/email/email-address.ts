@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
  * One plain `local@domain` address and nothing else: no display name, no
  * comma-separated list, no whitespace or line breaks. Recipients come only from
  * our database, and this check keeps a stored value from ever addressing a
- * second mailbox or bending a header (reliability.md D.32).
+ * second mailbox or bending a header (docs/email.md#header-injection).
  */
 const ADDRESS =
   /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;

@@ -12,7 +12,7 @@ export function mailDomain(config: Pick<Config, 'mailFrom' | 'publicUrl'>): stri
 /**
  * Derived from the outbox row alone, so every (re-)send of a row carries the
  * same Message-ID and a duplicate after a crash is recognisable as one
- * (reliability.md D.27). The database's lifetime id is part of it: a restored
+ * (docs/email.md#outbox). The database's lifetime id is part of it: a restored
  * or recreated database reuses row ids, and a mail client that has seen a
  * Message-ID drops the next message carrying it (docs/job-ids.md).
  */

@@ -14,7 +14,7 @@ export type QueueEmailInput = {
 };
 
 /**
- * Inserts an outbox row inside the caller's transaction (reliability.md D.27).
+ * Inserts an outbox row inside the caller's transaction (docs/email.md#outbox).
  * `ON CONFLICT (dedupe_key) DO NOTHING`, never select-then-insert. Returns the
  * new row's id, or null when the key already existed; the caller enqueues the
  * id only after its transaction has committed (`enqueueSendEmails`).

@@ -40,7 +40,7 @@ export class RenderError extends AppError {
   }
 }
 
-/** Renders one outbox email with the links minted for its runner (SPEC §7). */
+/** Renders one outbox email with the links minted for its runner (docs/email.md). */
 export function renderOutboxEmail(
   config: RenderConfig,
   content: OutboxContent,

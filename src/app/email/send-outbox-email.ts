@@ -22,7 +22,7 @@ import { MAX_SEND_ATTEMPTS, retryDelayMs } from './retry-policy.js';
 const SEND_DEADLINE_MS = 60_000;
 
 /**
- * Delivers one outbox row (reliability.md D.27–D.31) in three steps, none of
+ * Delivers one outbox row (docs/email.md) in three steps, none of
  * which holds a database connection while the mail server is talking
  * (docs/outbox.md#claim-send-mark):
  *

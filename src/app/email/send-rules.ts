@@ -11,12 +11,12 @@ export type Recipient = {
   stravaRefusal?: string | null;
 };
 
-/** At most one alert email per runner per 24 h; later triggers fold into the next (SPEC §7). */
+/** At most one alert email per runner per 24 h; later triggers fold into the next (docs/email.md). */
 export const ALERT_INTERVAL_MS = 24 * 3_600_000;
 
 /**
- * Why this email must not go out, or null when it may (SPEC §7, reliability.md
- * D.31). Nothing goes to a suppressed address; nothing but the verification
+ * Why this email must not go out, or null when it may (docs/email.md, docs/reliability.md
+ * docs/email.md#send-rules). Nothing goes to a suppressed address; nothing but the verification
  * email goes to an unverified or unsubscribed one; alerts also respect
  * `alerts_enabled`. Such rows are cancelled, not kept for later.
  */

@@ -10,7 +10,7 @@ import { enqueueSendEmail } from './enqueue-send-email.js';
 const STRAGGLER_AGE_MS = 60_000;
 
 /**
- * Re-enqueues pending outbox rows that are due (reliability.md A.8): rows whose
+ * Re-enqueues pending outbox rows that are due (docs/webhooks.md#sweeper): rows whose
  * job was lost with Redis, whose enqueue failed after commit, or which waited
  * out the 24 h alert window or a retry delay. Safe to run anywhere, any number
  * of times: the sender's claim and status check make a surplus job a no-op.
@@ -51,7 +51,7 @@ export async function sweepOutbox(
 
 /**
  * BullMQ ignores an add whose jobId still exists, also when that job has
- * already finished (kept for inspection, reliability.md B.15). A finished job
+ * already finished (kept for inspection, docs/reliability.md#job-ids-dedupe-only-while-the-job-exists). A finished job
  * for a row that is still pending and due ran too early or gave up, so it is
  * removed and the row gets a fresh job; an active or waiting one is left alone.
  */

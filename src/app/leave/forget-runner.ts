@@ -17,7 +17,7 @@ export type Forgotten = {
 };
 
 /**
- * The runner leaves nothing behind (SPEC §8, docs/disconnect.md): every row in
+ * The runner leaves nothing behind (docs/data.md, docs/disconnect.md): every row in
  * one transaction (`deleteRunner`, with `beforeDelete` in the same
  * transaction), then every cleanup step outside Postgres: mail files, queue
  * records and events, Redis keys. A step that fails (Redis away) is logged;

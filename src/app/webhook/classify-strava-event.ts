@@ -4,12 +4,12 @@ export type EventAction =
   | { kind: 'none'; reason: string };
 
 /**
- * What an event asks of us (SPEC §4). Events are pointers, never content:
+ * What an event asks of us (docs/webhooks.md). Events are pointers, never content:
  * every activity change asks for an analysis (coalesced) that re-reads
  * Strava. Only a pure title edit is skipped. An update whose keys we do not
  * recognise (or an empty one) is analysed: a missed change costs more than a
  * spare analysis. Deauthorization is keyed on the flag, not on `aspect_type`
- * (API.md §1.3). Takes plain strings: rows come back from the inbox table.
+ * (docs/strava-api.md#event-body). Takes plain strings: rows come back from the inbox table.
  */
 export function classifyStravaEvent(event: {
   objectType: string;

@@ -3,7 +3,7 @@ import type { StravaEvent } from './strava-event.js';
 
 /**
  * Strava sends no event id, so the idempotency key is derived from every
- * field (reliability.md A.6). The tuple is serialized as a JSON array, which
+ * field (docs/webhooks.md#event-key). The tuple is serialized as a JSON array, which
  * is injective (strings are escaped, positions are fixed), with `updates` as
  * key-sorted pairs so key order on the wire does not matter. The `ev-` prefix
  * keeps the key a valid BullMQ job id: no `:` and never all digits.

@@ -4,7 +4,7 @@ import { webhookInbox } from '../../db/schema/index.js';
 
 /**
  * Finishes a row that is still `received`. The status guard makes a second,
- * concurrent run of the same job (a stalled lock, B.16) a no-op, and the row
+ * concurrent run of the same job (a stalled lock, docs/reliability.md#stalled-jobs) a no-op, and the row
  * lock it takes serializes the two. Returns whether this call finished it.
  */
 export async function finishInboxRow(

@@ -13,7 +13,7 @@ export type ProcessResult = { outcome: 'done' | 'skipped'; detail: string };
 export type ProcessAttempt = { attemptsMade: number; maxAttempts: number };
 
 /**
- * Turns one inbox row into its effect (SPEC §4): an analysis request, a
+ * Turns one inbox row into its effect (docs/webhooks.md): an analysis request, a
  * verified deauthorization, or nothing. Re-reads the row, so a stale or
  * repeated job (BullMQ is at-least-once) finds it terminal and skips. A
  * failure is counted on the row; the last attempt marks it `dead`.

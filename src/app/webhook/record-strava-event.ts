@@ -9,7 +9,7 @@ import type { StravaEvent } from './strava-event.js';
 
 /**
  * Strava allows 2 s per delivery and we promise a 503 within 1.5 s when
- * Postgres is unreachable (reliability.md A.3): 1.4 s for the database keeps
+ * Postgres is unreachable (docs/webhooks.md#ack-deadline): 1.4 s for the database keeps
  * the whole answer inside that. Past it Strava gets a 503 and retries.
  */
 export const RECORD_DEADLINE_MS = 1_400;
@@ -37,8 +37,8 @@ const TERMINAL: ReadonlySet<InboxStatus> = new Set(['done', 'skipped', 'dead']);
 type RecordRow = { runner_id: string | null; inserted: boolean; existing_status: InboxStatus | null };
 
 /**
- * Durably records one event in the inbox before it is acked (reliability.md
- * A.2). Foreign subscriptions and unknown owners are dropped without a row.
+ * Durably records one event in the inbox before it is acked (docs/reliability.md
+ * docs/webhooks.md#inbox-before-ack). Foreign subscriptions and unknown owners are dropped without a row.
  * Without a configured or stored subscription id (before the CLI ran) no event
  * is processed: every one of them could be forged, and each would cost Strava
  * calls (docs/strava-quota.md). A warning says so once per process.
@@ -81,7 +81,7 @@ async function record(deps: AppDeps, event: StravaEvent): Promise<RecordOutcome>
 }
 
 /**
- * Group commit (reliability.md A.2 unchanged: each caller resolves only once
+ * Group commit (docs/webhooks.md#inbox-before-ack unchanged: each caller resolves only once
  * its row has committed). Concurrent events of one process share a statement:
  * up to maxInFlight statements run at once, and events arriving while all of
  * them are busy wait for the next one, up to MAX_BATCH rows each. At low load
@@ -158,7 +158,7 @@ function drain(deps: AppDeps, writer: InboxWriter): void {
 
 /**
  * One round trip for one event: owner lookup, `INSERT … ON CONFLICT DO
- * NOTHING` (never select-then-insert, A.6) and, for a duplicate, the existing
+ * NOTHING` (never select-then-insert, docs/webhooks.md#event-key) and, for a duplicate, the existing
  * row's status. The last sub-select reads the statement's snapshot, which does
  * not include the row inserted by this same statement, so it only sees earlier rows.
  */

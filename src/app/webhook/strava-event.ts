@@ -1,6 +1,6 @@
 /**
- * One Strava webhook event after validation (SPEC §4). Ids are decimal
- * strings because they can exceed 2^53 (API.md gotcha 10); `eventTime` is Unix
+ * One Strava webhook event after validation (docs/webhooks.md). Ids are decimal
+ * strings because they can exceed 2^53 (docs/strava-api.md#large-ids); `eventTime` is Unix
  * seconds and always a safe integer (the schema bounds it).
  */
 export type StravaEvent = {

@@ -8,7 +8,7 @@ export type SweepOptions = { staleAfterMs: number; limit: number };
 export type SweepResult = { events: number; eventsAdded: number; analyses: number; analysesAdded: number };
 
 /**
- * Redis is only a work list (reliability.md A.8): whatever Postgres says is
+ * Redis is only a work list (docs/webhooks.md#sweeper): whatever Postgres says is
  * unfinished gets a job again. Inbox rows still `received` after
  * `staleAfterMs`, and runners whose analysis has been due that long, are
  * re-enqueued. Both adds are idempotent (same job id; per-runner dedupe), so

@@ -8,7 +8,7 @@ import { ActivityInputError } from '../../integrations/strava/activity.js';
  * src/app/export-runner.ts): the cached runs and shoes of the runner's window,
  * the weekly detections already stored (they take part in the 6-day re-report
  * rule) and the moment of the last analysis, so the CLI can repeat exactly what
- * the service computed (docs/analyze.md#a-rampguard-export).
+ * the service computed (docs/analyze.md#accepted-files).
  */
 export const EXPORT_FORMAT = 'rampguard-export.v1';
 

@@ -10,7 +10,7 @@ export type StoredDetection = Detection & { id: string; alertable: boolean };
 /**
  * Stores what detection found, idempotently: a key seen before is not stored
  * again unless its severity rose (then the row is updated and reported again,
- * SPEC §5). `isAlertable` decides, for each stored or risen one, whether it
+ * docs/detection.md). `isAlertable` decides, for each stored or risen one, whether it
  * may alert (docs/alerts.md#what-may-alert). Returns only the new and the risen detections.
  */
 export async function recordDetections(

@@ -41,7 +41,7 @@ export async function loadShoes(db: DbOrTx, runnerId: string): Promise<(Shoe & {
 
 /**
  * Replaces the runner's cached runs with what Strava returned for the window:
- * deleted and newly private runs disappear, late uploads appear (SPEC §4).
+ * deleted and newly private runs disappear, late uploads appear (docs/webhooks.md).
  */
 export async function replaceRuns(
   tx: DbOrTx,
@@ -88,7 +88,7 @@ export async function upsertShoes(
   }
 }
 
-/** Strava's policy limits caching: drop cached rows fetched before `cutoff` (reliability.md G.43). */
+/** Strava's policy limits caching: drop cached rows fetched before `cutoff` (docs/data.md#cache-limit). */
 export async function purgeCachedStravaData(
   db: DbOrTx,
   cutoff: Date,

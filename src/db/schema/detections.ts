@@ -4,7 +4,7 @@ import { runners } from './runners.js';
 
 /**
  * RampGuard's own records of what detection found. Unique per (runner, key):
- * re-analysing the same data adds nothing (SPEC §5 stable keys).
+ * re-analysing the same data adds nothing (docs/detection.md#stable-keys).
  */
 export const detections = pgTable(
   'detections',

@@ -4,7 +4,7 @@ import { runners } from './runners.js';
 export const OUTBOX_STATUSES = ['pending', 'sent', 'failed', 'cancelled'] as const;
 
 /**
- * Transactional outbox (reliability.md D.27): the decision to send commits with
+ * Transactional outbox (docs/email.md#outbox): the decision to send commits with
  * the plan change; a sender job claims the row, delivers and stamps `sentAt`. `dedupeKey` is
  * unique per (runner, plan change, template). The recipient is read from
  * `runners` at send time, never stored here.

@@ -11,7 +11,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { runners } from './runners.js';
 
-/** Every plan version with its reasons (SPEC §6: every plan change is stored). */
+/** Every plan version with its reasons (docs/plan.md: every plan change is stored). */
 export const planVersions = pgTable(
   'plan_versions',
   {

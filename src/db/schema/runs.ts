@@ -15,7 +15,7 @@ import { runners } from './runners.js';
 /**
  * Cached, normalized runs (never raw Strava payloads). A cache only: rows
  * fetched more than STRAVA_CACHE_DAYS ago are purged, and every analysis
- * replaces the runner's window with what Strava returns (SPEC §4, §8).
+ * replaces the runner's window with what Strava returns (docs/webhooks.md#the-analysis).
  */
 export const runs = pgTable(
   'runs',

@@ -3,7 +3,7 @@ import { runners } from './runners.js';
 
 /**
  * OAuth tokens, encrypted at rest: `v1:<kid>:<iv>:<tag>:<ct>` with AES-256-GCM and
- * the athlete id as associated data (reliability.md E.34). Access token,
+ * the athlete id as associated data (docs/data.md#token-encryption). Access token,
  * refresh token and expiry are always written together.
  */
 export const stravaTokens = pgTable('strava_tokens', {

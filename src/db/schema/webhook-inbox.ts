@@ -6,7 +6,7 @@ export type InboxStatus = (typeof INBOX_STATUSES)[number];
 
 /**
  * Durable record of every accepted Strava event, committed before the 200
- * (reliability.md A.2). `eventKey` is the idempotency key and the BullMQ job id.
+ * (docs/webhooks.md#inbox-before-ack). `eventKey` is the idempotency key and the BullMQ job id.
  */
 export const webhookInbox = pgTable(
   'webhook_inbox',

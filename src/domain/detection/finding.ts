@@ -8,7 +8,7 @@ import type { TimedRun } from './timeline.js';
  */
 type FindingOf<K extends string, F> = {
   kind: K;
-  /** Stable key (SPEC §5): re-running detection on the same data yields the same keys. */
+  /** Stable key (docs/detection.md): re-running detection on the same data yields the same keys. */
   key: string;
   severity: Severity;
   /** The run that triggered it. */

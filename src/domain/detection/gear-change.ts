@@ -4,7 +4,7 @@ import type { Finding } from './finding.js';
 import { priorRuns, type Timeline, windowCovers } from './timeline.js';
 
 /**
- * SPEC §5 `gear_change`: the first run in a pair of shoes not worn on any run in
+ * docs/detection.md `gear_change`: the first run in a pair of shoes not worn on any run in
  * the 60 × 24 h before it — a new pair, or one back from the closet. Rotating
  * between pairs in use is not a change (Malisoux 2015 found rotation protective).
  *

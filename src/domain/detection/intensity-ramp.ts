@@ -6,7 +6,7 @@ import { DAY_MS, firstIndexFrom, type TimedRun, type Timeline } from './timeline
 import { selectWeeklyDays } from './weekly-days.js';
 
 /**
- * SPEC §5 `intensity_ramp`: the load of the 7 local days ending with the run
+ * docs/detection.md `intensity_ramp`: the load of the 7 local days ending with the run
  * exceeds the mean weekly load of the 21 days before by more than 30%, or the
  * count of hard runs exceeds the baseline weekly mean by 2 or more.
  *
@@ -14,7 +14,7 @@ import { selectWeeklyDays } from './weekly-days.js';
  * rate of the runs in the 90 local days up to that day, as far as the window
  * reaches), so acute and baseline loads stay comparable. Severity: the load
  * increase gives (30%, 60%] moderate and above 60% high, as for weekly_ramp; the
- * hard-run count alone gives moderate (SPEC sets no band for a count).
+ * hard-run count alone gives moderate (docs/detection.md#intensity-ramp for a count).
  */
 export function detectIntensityRamps(timeline: Timeline, thresholds: Thresholds): Finding[] {
   const t = thresholds.intensityRamp;

@@ -26,7 +26,7 @@ export function buildIntensityReference(runs: readonly Run[]): IntensityReferenc
 /**
  * Relative intensity of a run against the runner's typical run (1 = typical):
  * heart-rate based when the run has heart rate, else pace relative to the median
- * pace (SPEC §5). Manual runs and runs without heart rate use pace; a run with no
+ * pace (docs/detection.md). Manual runs and runs without heart rate use pace; a run with no
  * moving time counts as typical.
  */
 export function intensityFactor(run: Run, reference: IntensityReference): number {
@@ -50,9 +50,9 @@ export function runLoad(run: Run, reference: IntensityReference): number {
 }
 
 /**
- * A hard run (SPEC §5): `workout_type` race or workout, average heart rate at least
+ * A hard run (docs/detection.md): `workout_type` race or workout, average heart rate at least
  * 85% of the runner's max, or pace at least 10% faster than the median pace
- * (pace ≤ 0.9 × median). Any one rule suffices, as SPEC lists them.
+ * (pace ≤ 0.9 × median). Any one rule suffices, docs/detection.md#intensity-ramp.
  */
 export function isHardRun(run: Run, reference: IntensityReference, thresholds: Thresholds): boolean {
   const t = thresholds.intensityRamp;

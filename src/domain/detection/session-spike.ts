@@ -4,7 +4,7 @@ import { exceeds, type Finding } from './finding.js';
 import { priorRuns, type Timeline, windowCovers } from './timeline.js';
 
 /**
- * SPEC §5 `session_spike` (Frandsen et al. 2025): a run more than 10% longer than
+ * docs/detection.md `session_spike` (Frandsen et al. 2025): a run more than 10% longer than
  * the longest run starting in the 30 × 24 h before it. Same-day earlier runs count;
  * the run itself does not; at least one earlier run is needed.
  */

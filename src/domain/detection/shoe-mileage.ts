@@ -5,7 +5,7 @@ import type { Finding } from './finding.js';
 import type { Timeline } from './timeline.js';
 
 /**
- * SPEC §5 `shoe_mileage` (information only): a shoe passes 800 km. Strava gives
+ * docs/detection.md `shoe_mileage` (information only): a shoe passes 800 km. Strava gives
  * only the shoe's current all-time distance, so the distance after each activity
  * is wound back from that total (less anything after `asOf`) through the known
  * activities in that shoe, newest first. The activity that takes it from ≤ 800 km

@@ -110,7 +110,7 @@ export function priorRuns(runs: readonly TimedRun[], index: number, days: number
 }
 
 /**
- * SPEC §5: a run is evaluated for a kind only when the analysis window reaches
+ * docs/detection.md: a run is evaluated for a kind only when the analysis window reaches
  * back over that kind's whole lookback, so a sliding window never judges a run
  * on a truncated baseline.
  */

@@ -38,7 +38,7 @@ export function selectWeeklyDays(timeline: Timeline, window: WeeklyWindow): Week
     const trigger = runsOfDay[runsOfDay.length - 1];
     if (!trigger) continue;
     const firstDay = day - window.acuteDays - window.baselineDays + 1;
-    // The window must start `lookbackDays` × 24 h before the run (SPEC §5) and, so that
+    // The window must start `lookbackDays` × 24 h before the run (docs/detection.md) and, so that
     // no DST shift leaves part of the first baseline day unread, on an earlier local day.
     if (!windowCovers(timeline, trigger.startMs, window.lookbackDays)) continue;
     if (windowStartDay(trigger.run.timezone) >= firstDay) continue;

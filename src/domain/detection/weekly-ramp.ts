@@ -4,7 +4,7 @@ import type { TimedRun, Timeline } from './timeline.js';
 import { selectWeeklyDays } from './weekly-days.js';
 
 /**
- * SPEC §5 `weekly_ramp` (Nielsen et al. 2014): the distance of the 7 local days
+ * docs/detection.md `weekly_ramp` (Nielsen et al. 2014): the distance of the 7 local days
  * ending with the run exceeds the mean weekly distance of the 21 days before by
  * more than 30% and by at least 5 km. (30%, 60%] moderate, above 60% high.
  * Returns one candidate per local day; `detect` applies the 6-day re-report rule.

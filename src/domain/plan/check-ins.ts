@@ -16,7 +16,7 @@ export const FRESH_CHECK_IN_MS = 7 * DAY_MS;
 
 /** Pain reports further apart than this belong to different episodes. */
 const PAIN_EPISODE_GAP_DAYS = 7;
-/** "Pain reported across 7 or more days" (SPEC §1.3): first to last pain day, inclusive. */
+/** "Pain reported across 7 or more days" (docs/plan.md#see-a-physical-therapist): first to last pain day, inclusive. */
 const PAIN_SPAN_DAYS = 7;
 
 /** Check-ins up to `asOf`, oldest first (stable for equal instants). */

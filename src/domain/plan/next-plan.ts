@@ -42,7 +42,7 @@ function stepFor(input: NextPlanInput, triggers: readonly PlanTrigger[], sorted:
 }
 
 /**
- * The next plan for a runner (SPEC §6). Pure: the same input always gives the same output, and
+ * The next plan for a runner (docs/plan.md). Pure: the same input always gives the same output, and
  * feeding the result back with the same input gives no further change.
  *
  * - Any new trigger (not `shoe_mileage`) makes a new `daily` version at `asOf` with the trigger ids

@@ -1,7 +1,7 @@
 import type { PlanPhase } from '../types.js';
 import type { SessionsPerWeek } from './types.js';
 
-/** SPEC §6 timings, in days of elapsed time. */
+/** docs/plan.md timings, in days of elapsed time. */
 export const PLAN_RULES = {
   /** `daily` lasts at least this long after the start or the last trigger. */
   dailyDays: 14,

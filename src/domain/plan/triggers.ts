@@ -2,7 +2,7 @@ import type { DetectionKind } from '../types.js';
 import type { PlanTrigger } from './types.js';
 
 /**
- * Detections that may change the plan: not `shoe_mileage` (information only, SPEC §5) nor any
+ * Detections that may change the plan: not `shoe_mileage` (information only, docs/detection.md) nor any
  * `info` severity, and not already acted on. Deduplicated by id and ordered by (occurredAt, id)
  * so the result does not depend on input order.
  */

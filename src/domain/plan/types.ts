@@ -1,6 +1,6 @@
 import type { CheckIn, DetectionKind, ExerciseDose, PlanPhase, Severity } from '../types.js';
 
-/** Sessions a week per phase: daily 7, taper 4, maintenance 3 (SPEC §6). */
+/** Sessions a week per phase: daily 7, taper 4, maintenance 3 (docs/plan.md). */
 export type SessionsPerWeek = 7 | 4 | 3;
 
 /** A newly stored detection offered to the plan engine. */

@@ -4,7 +4,7 @@ import { exportRunner } from '../../app/export-runner.js';
 import { AppError } from '../../shared/errors.js';
 import { sessionRunnerId } from '../api/session-runner-id.js';
 
-/** `GET /account/export`: every row held about the runner, as a JSON download (SPEC §8). */
+/** `GET /account/export`: every row held about the runner, as a JSON download (docs/data.md). */
 export function exportAccount(deps: AppDeps): RequestHandler {
   return async (req, res) => {
     const data = await exportRunner(deps.db, sessionRunnerId(req), deps.clock.now());

@@ -12,7 +12,7 @@ import { sessionRunnerId } from './session-runner-id.js';
 
 type RunnerRow = typeof runners.$inferSelect;
 
-/** `GET /api/me` (SPEC §3 fields exactly, plus extras the pages use). */
+/** `GET /api/me` (docs/contract.md#http-routes fields exactly, plus extras the pages use). */
 function presentMe(runner: RunnerRow, sandbox: boolean) {
   return {
     athleteId: runner.athleteId,

@@ -4,7 +4,7 @@ import { getPlanView } from '../../app/get-plan-view.js';
 import { AppError } from '../../shared/errors.js';
 import { sessionRunnerId } from './session-runner-id.js';
 
-/** `GET /api/plan`: SPEC §6 exactly. */
+/** `GET /api/plan`: docs/plan.md exactly. */
 export function createPlanRoutes(deps: AppDeps): Router {
   const router = Router();
   router.get('/plan', async (req, res) => {

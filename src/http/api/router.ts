@@ -18,7 +18,7 @@ export const API_RATE_LIMIT = 300;
  * when Redis is down: docs/front-door.md), then the session (401 without
  * one), then JSON-only bodies of at most 4 KB. Every handler reads the runner
  * from the session only, never from the URL or body, so one runner can never
- * name another's data (reliability.md E.38).
+ * name another's data (docs/access.md).
  */
 export function createApiRouter(deps: AppDeps): Router {
   const router = Router();

@@ -8,7 +8,7 @@ import { consumeOAuthState } from './oauth-state.js';
 import { ZCallbackQuery } from './schema.js';
 
 /**
- * `GET /auth/strava/callback` (SPEC §3, reliability.md E.33). Order matters:
+ * `GET /auth/strava/callback` (docs/contract.md#http-routes, docs/access.md#oauth-state). Order matters:
  * the state is checked and consumed before anything else, so a forged,
  * replayed or expired callback never reaches Strava's token endpoint. Pages
  * never echo the code, the state or Strava's error text.

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The query Strava's redirect brings back (API.md §2.1): `code`, `scope` (the
+ * The query Strava's redirect brings back (docs/strava-api.md#authorize): `code`, `scope` (the
  * scopes actually granted) and `state`, or `error=access_denied`. Bounded so
  * nothing oversized reaches the database or Strava. Repeated parameters are
  * not accepted (express would give an array).

@@ -8,7 +8,7 @@ export function callbackUrl(publicUrl: string): string {
   return `${publicUrl}/auth/strava/callback`;
 }
 
-/** `GET /auth/strava`: a fresh state, then 302 to Strava's consent page (SPEC §3). */
+/** `GET /auth/strava`: a fresh state, then 302 to Strava's consent page (docs/contract.md#http-routes). */
 export function startOAuth(deps: AppDeps): RequestHandler {
   return async (req, res) => {
     const state = await issueOAuthState(deps.db, deps.config, req, res, deps.clock.now());

@@ -8,7 +8,7 @@ const RETRY_AFTER_SECONDS = 30;
 
 /**
  * The answer while Postgres is away (docs/degradation.md): 503 with
- * Retry-After, the SPEC error shape for JSON routes, and a calm page for
+ * Retry-After, the docs/contract.md#error-shape for JSON routes, and a calm page for
  * people saying that nothing is lost.
  */
 export function sendOutage(req: Request, res: Response): void {

@@ -14,7 +14,7 @@ import { readCalendarToken } from './calendar-link.js';
 const FEED_WEEKS = 8;
 
 /**
- * `GET /plan.ics?token=…` (SPEC §3): the plan's sessions as an iCalendar feed.
+ * `GET /plan.ics?token=…` (docs/contract.md#http-routes): the plan's sessions as an iCalendar feed.
  * The signed token is the only credential (calendar apps send no cookies).
  * Any bad or reset token, and a runner who has left, get the same plain 404, so the
  * feed never tells a stranger whether a runner exists.

@@ -18,7 +18,7 @@ const QUESTION: Record<keyof typeof FEELING_LABELS, string> = {
 };
 
 /**
- * One-click check-in from an email (SPEC §3): `GET /checkin?token=…` shows
+ * One-click check-in from an email (docs/contract.md#http-routes): `GET /checkin?token=…` shows
  * one button for the feeling the token names and changes nothing (mail
  * scanners prefetch links); `POST` to the same URL records it (source
  * `email`) and shows the plan after it. The signed token is the credential,

@@ -12,7 +12,7 @@ function runsText(count: number): string {
   return `${count} ${count === 1 ? 'run' : 'runs'}`;
 }
 
-/** How the background read of the last 12 weeks is going (SPEC §1 journey 1). */
+/** How the background read of the last 12 weeks is going (docs/contract.md#connect). */
 export function importProgress(runner: Backfill, refreshPath: string): SafeHtml {
   switch (runner.backfillStatus) {
     case 'pending':

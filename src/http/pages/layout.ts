@@ -13,7 +13,7 @@ export type PageInput = {
   /** Used for `<title>` ("… · RampGuard") and, unless `heading` says otherwise, the page's `<h1>`. */
   title: string;
   body: SafeHtml;
-  /** Sandbox mode: every page says so and links to the simulator (SPEC §2). */
+  /** Sandbox mode: every page says so and links to the simulator (docs/contract.md#environment-variables). */
   sandbox?: boolean;
   /** Shows the signed-in navigation (plan, settings). */
   signedIn?: boolean;

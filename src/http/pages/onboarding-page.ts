@@ -73,7 +73,7 @@ ${missingScopesNotice(runner.scopes)}`
   });
 }
 
-/** `GET /onboarding` and `POST /onboarding/email` (SPEC §1 journey 1, after the return from Strava). */
+/** `GET /onboarding` and `POST /onboarding/email` (docs/contract.md#connect, after the return from Strava). */
 export function onboardingRoutes(deps: AppDeps): { show: RequestHandler[]; submit: RequestHandler[] } {
   const show: RequestHandler = async (req, res) => {
     const runner = await loadRunner(deps.db, pageRunnerId(req));

@@ -19,7 +19,7 @@ export function pageSession(deps: AppDeps): RequestHandler[] {
 
 /**
  * A form post that changes a signed-in runner's data: same-origin check
- * first (CSRF, reliability.md E.38), then the session, then the small body.
+ * first (CSRF, docs/access.md), then the session, then the small body.
  */
 export function pageForm(deps: AppDeps): RequestHandler[] {
   return [requireSameOrigin(deps.config), ...pageSession(deps), parseForm];

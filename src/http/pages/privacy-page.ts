@@ -15,7 +15,7 @@ export function contactAddress(mailFrom: string): string {
   return (angle?.[1] ?? mailFrom).trim();
 }
 
-/** `GET /privacy`: use, withdrawal, deletion and contact (API.md §5.6 asks apps to publish these). */
+/** `GET /privacy`: use, withdrawal, deletion and contact (docs/strava-api.md#consent-and-privacy asks apps to publish these). */
 export function privacyPage(deps: AppDeps): RequestHandler[] {
   const render: RequestHandler = (req, res) => {
     const contact = contactAddress(deps.config.mailFrom);

@@ -1,7 +1,7 @@
 import { html, type SafeHtml } from './html.js';
 
 /*
- * Strava brand elements (API.md §5.8). We cannot fetch Strava's official
+ * Strava brand elements (docs/strava-api.md#brand-rules). We cannot fetch Strava's official
  * assets at build time, so these are text-based stand-ins drawn to the
  * guidelines: the Connect button is 48 px high, Strava orange with white
  * text; "Powered by Strava" is a small inline SVG mark, never larger than

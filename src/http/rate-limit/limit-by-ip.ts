@@ -75,7 +75,7 @@ function retryAfterSeconds(req: Request, windowMs: number): number {
   return Math.max(1, Math.ceil(ms / 1000));
 }
 
-/** The JSON refusal of API-like routes (SPEC error shape). */
+/** The JSON refusal of API-like routes (docs/contract.md#error-shape). */
 export function respondJson429(_req: Request, res: Response, retryAfterSeconds: number): void {
   res.status(429).json({
     error: { code: 'rate_limited', message: `Too many requests; try again in ${retryAfterSeconds} s` },

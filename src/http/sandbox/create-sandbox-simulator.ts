@@ -14,7 +14,7 @@ export function sandboxStateFile(dataDir: string): string {
 export const SIMULATOR_MOUNT_PATH = '/sim';
 
 /**
- * Sandbox mode (SPEC §2: no Strava credentials): the built-in Strava
+ * Sandbox mode (docs/contract.md#environment-variables: no Strava credentials): the built-in Strava
  * simulator, served by this process under `/sim`. Its one application is
  * registered with exactly the credentials config.ts uses in sandbox mode, so
  * OAuth, token refresh and push subscriptions work unchanged; the callback

@@ -1,5 +1,5 @@
 /**
- * Session lifetimes (reliability.md E.37). A session ends after a week without
+ * Session lifetimes (docs/access.md#sessions). A session ends after a week without
  * use (idle, sliding) and 30 days after sign-in whatever happens (absolute).
  * `last_seen_at` is written at most once a minute so reads stay reads.
  */

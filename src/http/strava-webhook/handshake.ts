@@ -7,7 +7,7 @@ import { errorBody } from '../errors.js';
 const MAX_CHALLENGE_LENGTH = 256;
 
 /**
- * Subscription validation GET (API.md §1.2, reliability.md A.1): echo
+ * Subscription validation GET (docs/strava-api.md#validation-handshake, docs/webhooks.md#handshake): echo
  * `hub.challenge` as JSON only for `hub.mode=subscribe` with our verify
  * token; 403 otherwise. No redirect, no database: it must answer in ms.
  */

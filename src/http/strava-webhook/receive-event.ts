@@ -17,7 +17,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 const ACK = { status: 'ok' } as const;
 
 /**
- * POST /webhooks/strava (SPEC §4, reliability.md A.2–A.7): validate, record
+ * POST /webhooks/strava (docs/webhooks.md, docs/webhooks.md): validate, record
  * the inbox row, answer, then hand the row to the queue. 200 only once the row
  * is committed; 503 when the database cannot confirm that in time (Strava
  * retries). The queue write happens after the answer, batched with other

@@ -18,7 +18,7 @@ export function requireJsonContentType({ metrics }: AppDeps): RequestHandler {
 /**
  * Body-parser failures on the webhook: over 8 KB → 413, a content encoding
  * (we do not inflate: no zip bombs) → 415, an aborted upload → 400. Counted,
- * and answered in the SPEC error shape; anything else goes to the app handler.
+ * and answered in the docs/contract.md#error-shape; anything else goes to the app handler.
  */
 export function rejectUnreadableBody({ metrics }: AppDeps): ErrorRequestHandler {
   return (err, _req, res, next) => {

@@ -5,7 +5,7 @@ import { limitWebhookRate } from './rate-limit.js';
 import { receiveStravaEvent } from './receive-event.js';
 import { rejectUnreadableBody, requireJsonContentType } from './reject-body.js';
 
-/** SPEC §4: bodies over 8 KB are refused (413). */
+/** docs/webhooks.md: bodies over 8 KB are refused (413). */
 export const MAX_EVENT_BODY_BYTES = 8 * 1024;
 
 export type StravaWebhookOptions = {

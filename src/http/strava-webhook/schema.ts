@@ -38,7 +38,7 @@ const UPDATE_KEY = /^[a-z][a-z0-9_]{0,31}$/;
  * `updates` holds string flags (`"authorized": "false"`, `"private": "true"`)
  * and a title. Values are bounded generously: a long title next to a `type`
  * change must not turn an analysis trigger into a 400; the 8 KB body cap is
- * the real bound. Missing or null on deletes (API.md §1.3) means `{}`.
+ * the real bound. Missing or null on deletes (docs/strava-api.md#event-body) means `{}`.
  */
 const ZUpdates = z
   .record(z.string().regex(UPDATE_KEY), z.string().max(2_000))

@@ -34,7 +34,7 @@ export type MailerConfig = Pick<Config, 'smtpUrl' | 'mailFrom' | 'dataDir'> &
 /**
  * With SMTP_URL: one pooled SMTP transporter. `maxRequeues: 0` because the pool
  * otherwise re-sends a message whose connection dropped mid-send, a hidden retry
- * that can duplicate mail (reliability.md D.28); the outbox owns every retry.
+ * that can duplicate mail (docs/email.md#smtp-pool); the outbox owns every retry.
  * Timeouts bound one exchange (the sender's claim on the row outlasts them).
  * Without SMTP_URL: each message becomes an `.eml` file under DATA_DIR/outbox.
  * In sandbox mode an SMTP-sent message gets its `.eml` copy too, so the

@@ -5,7 +5,7 @@ import type { Run, Shoe } from '../../domain/types.js';
 
 /**
  * Strava activities in, normalized `Run`s out: the zod schema of the API's
- * SummaryActivity/DetailedActivity (API.md §4.2), a lossless JSON reader (ids can
+ * SummaryActivity/DetailedActivity (docs/strava-api.md#activity-fields), a lossless JSON reader (ids can
  * exceed 2^53) and a reader for the bulk export's `activities.csv`.
  */
 
@@ -72,7 +72,7 @@ export const ZStravaActivity = z
 
 export type StravaActivity = z.output<typeof ZStravaActivity>;
 
-/** The normalized run detection and the plan page need (no raw payload is kept, SPEC §8). */
+/** The normalized run detection and the plan page need (no raw payload is kept, docs/data.md). */
 export function toRun(activity: StravaActivity): Run {
   // Heart-rate fields are meaningful only when Strava says the activity has heart rate.
   const hasHeartrate = activity.has_heartrate !== false;

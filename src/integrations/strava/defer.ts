@@ -6,7 +6,7 @@ import type { StravaRateLimitError } from './errors.js';
 const WAKE_SPREAD_MS = 30_000;
 
 /**
- * What a job processor does with a StravaRateLimitError (reliability.md B.18):
+ * What a job processor does with a StravaRateLimitError (docs/reliability.md#strava-rate-limits):
  *
  * - only background work is held back (docs/strava-quota.md#interactive-work-first): this job
  *   alone waits for the next window, so interactive jobs queued behind it still run;

@@ -10,7 +10,7 @@ import {
   ZTokenResponse,
 } from './schemas.js';
 
-/** Strava OAuth (API.md §2): authorize URL, code exchange, refresh, deauthorize. */
+/** Strava OAuth (docs/strava-api.md#oauth): authorize URL, code exchange, refresh, deauthorize. */
 
 export type AppCredentials = { clientId: string; clientSecret: string; oauthUrl: string };
 
@@ -89,7 +89,7 @@ export async function refreshTokens(
   return toTokenSet(body);
 }
 
-/** Strava's answer to a stale, rotated or revoked refresh token (API.md §2.4). */
+/** Strava's answer to a stale, rotated or revoked refresh token (docs/strava-api.md#refresh-and-rotation). */
 export function isInvalidRefreshToken(err: unknown): boolean {
   return (
     err instanceof StravaRequestError &&

@@ -4,7 +4,7 @@ import type { AppCredentials } from './oauth.js';
 import { type StravaSubscription, toSubscription, ZSubscription, ZSubscriptionList } from './schemas.js';
 
 /**
- * The app's webhook subscription (API.md §1.1), called with the app
+ * The app's webhook subscription (docs/strava-api.md#subscription), called with the app
  * credentials. Create returns only after Strava's validation GET to the
  * callback succeeded, so it is never retried: a retry could race the first.
  */

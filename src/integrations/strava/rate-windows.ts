@@ -1,7 +1,7 @@
 import type { RateLimitWindow } from './errors.js';
 
 /**
- * Strava's rate-limit windows (API.md §3): 15-minute windows reset at :00,
+ * Strava's rate-limit windows (docs/strava-api.md#rate-limits): 15-minute windows reset at :00,
  * :15, :30 and :45 UTC, the daily one at UTC midnight. Two families: overall
  * (`X-RateLimit-*`) and read (`X-ReadRateLimit-*`); each header is
  * "<15-minute value>,<daily value>".

@@ -20,7 +20,7 @@ export type RotationReport = {
 
 /**
  * Re-encrypts every token row not yet under the current TOKEN_ENCRYPTION_KEY
- * (reliability.md E.34), reading them with the current and old keys
+ * (docs/data.md#token-encryption), reading them with the current and old keys
  * (TOKEN_ENCRYPTION_KEYS_OLD). One short transaction per row under the row
  * lock a refresh's store also takes, so they never overwrite each other (a
  * refresh compares tokens in clear, so a re-encrypted row still takes its

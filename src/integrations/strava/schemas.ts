@@ -3,7 +3,7 @@ import type { Shoe, StravaId, Units } from '../../domain/types.js';
 import { ZStravaId, ZSummaryGear } from './activity.js';
 
 /**
- * Zod schemas for the Strava answers we read (API.md §2, §4), and their
+ * Zod schemas for the Strava answers we read (docs/strava-api.md), and their
  * conversion into our own types. Only the fields RampGuard uses are declared;
  * anything else Strava sends is dropped here and never stored.
  */

@@ -13,7 +13,7 @@ import type { TokenSet } from './schemas.js';
 
 /**
  * A runner's Strava tokens, encrypted at rest (athlete id as AAD), and the
- * refresh single-flight (reliability.md E.35, docs/strava.md#token-refresh):
+ * refresh single-flight (docs/access.md#token-refresh, docs/strava.md#token-refresh):
  *
  * - in process, one refresh per runner at a time (`inflight`), joined by all
  *   concurrent callers;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { sweepInbox } from '../../app/webhook/sweep-inbox.js';
 import { defineJob } from '../definition.js';
 
-/** Every 30 s; work unfinished for 2 minutes is re-enqueued (reliability.md A.8). */
+/** Every 30 s; work unfinished for 2 minutes is re-enqueued (docs/webhooks.md#sweeper). */
 export const INBOX_SWEEP_EVERY_MS = 30_000;
 export const INBOX_STALE_AFTER_MS = 2 * 60_000;
 

@@ -6,7 +6,7 @@ const DAY_MS = 86_400_000;
 
 /**
  * Strava's API policy limits caching: cached runs and shoes fetched more than
- * STRAVA_CACHE_DAYS ago are deleted (SPEC §8); the next analysis re-reads the
+ * STRAVA_CACHE_DAYS ago are deleted (docs/data.md); the next analysis re-reads the
  * window. Detections and plan versions are RampGuard's own and stay.
  */
 export const purgeStravaCacheJob = defineJob({

@@ -14,7 +14,7 @@ export const RECONCILE_AFTER_MS = 24 * 3_600_000;
 const BATCH = 50;
 
 /**
- * Reconciliation (reliability.md A.9): Strava gives up on an event after three
+ * Reconciliation (docs/webhooks.md#reconciliation): Strava gives up on an event after three
  * attempts, so a run can arrive without any webhook. Each analysis reads the
  * whole window, so re-analysing runners not read for a day catches what a
  * lost event missed, at most one list call per runner per day.

@@ -4,7 +4,7 @@ import { scopedJobId } from '../job-ids.js';
 import { stravaEventJob } from './job.js';
 
 /**
- * The producer connection already fails fast when Redis is down (C.21); the
+ * The producer connection already fails fast when Redis is down (docs/reliability.md#producer-connections); the
  * deadline also bounds a slow or paused Redis so the webhook stays under 2 s.
  */
 const ENQUEUE_DEADLINE_MS = 300;
@@ -16,7 +16,7 @@ export function enqueueStravaEvent(sink: JobSink, eventKey: string): Promise<voi
 
 /**
  * For the sweeper: a job that still exists in `completed` or `failed` would
- * swallow the add (job ids dedupe only while the job exists, B.15), yet its row
+ * swallow the add (job ids dedupe only while the job exists, docs/reliability.md#job-ids-dedupe-only-while-the-job-exists), yet its row
  * is unfinished, so that job is removed first. Waiting, delayed and active
  * jobs are left alone.
  */

@@ -5,13 +5,13 @@ import { defineJob } from '../definition.js';
 
 export const STRAVA_EVENT_ATTEMPTS = 5;
 
-/** Ids only (reliability.md C.25): the event key points at the inbox row. */
+/** Ids only (docs/reliability.md#ids-only-in-job-data): the event key points at the inbox row. */
 export const ZStravaEventPayload = z.object({ eventKey: z.string().regex(EVENT_KEY_PATTERN) });
 export type StravaEventPayload = z.infer<typeof ZStravaEventPayload>;
 
 /**
  * Processes one inbox row. The job id is the event key, so Strava's repeats
- * collapse while the job exists (A.6); Postgres holds the long-term dedupe.
+ * collapse while the job exists (docs/webhooks.md#event-key); Postgres holds the long-term dedupe.
  */
 export const stravaEventJob = defineJob({
   queue: 'events',

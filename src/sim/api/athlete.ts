@@ -4,7 +4,7 @@ import { FAULTS, sendJson } from '../strava-errors.js';
 import { presentDetailedAthlete, presentSummaryAthlete } from './present.js';
 import type { ApiRoute } from './route-types.js';
 
-/** Shoes (and the detailed profile) only with profile:read_all (API.md §2.2, §4.4). */
+/** Shoes (and the detailed profile) only with profile:read_all (docs/strava-api.md#gear-and-athlete). */
 export const getAuthenticatedAthlete: ApiRoute = {
   method: 'GET',
   path: '/athlete',

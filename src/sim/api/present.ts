@@ -2,7 +2,7 @@ import { shoeDistance } from '../model/athletes.js';
 import { rawInt } from '../raw-json.js';
 import type { SimActivity, SimAthlete, SimShoe, SimState, SimSubscription } from '../state.js';
 
-// Representations follow Strava's models (API.md §4): resource_state 1 = meta, 2 = summary,
+// Representations follow Strava's models (docs/strava-api.md#resources-and-fields): resource_state 1 = meta, 2 = summary,
 // 3 = detail. Ids that are int64 in Strava are emitted with rawInt so big ids survive.
 
 export function presentAthleteMeta(id: string) {
@@ -34,7 +34,7 @@ export function presentSummaryAthlete(athlete: SimAthlete) {
   };
 }
 
-/** Display units: miles for `feet` athletes, kilometres otherwise (API.md §4.4). */
+/** Display units: miles for `feet` athletes, kilometres otherwise (docs/strava-api.md#gear-and-athlete). */
 function convertedDistance(meters: number, athlete: SimAthlete | undefined): number {
   const divisor = athlete?.measurement_preference === 'feet' ? 1609.344 : 1000;
   return Math.round((meters / divisor) * 10) / 10;

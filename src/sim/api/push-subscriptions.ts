@@ -16,7 +16,7 @@ function isHttpUrl(value: string | undefined): value is string {
   }
 }
 
-/** Create: validation GET first, then `{"id": …}` (API.md §1.1). */
+/** Create: validation GET first, then `{"id": …}` (docs/strava-api.md#subscription). */
 export const createPushSubscription: ApiRoute = {
   method: 'POST',
   path: '/push_subscriptions',

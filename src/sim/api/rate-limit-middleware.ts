@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { defaultApplication, type SimContext, simLocals } from '../context.js';
 import { FAULTS, sendJson } from '../strava-errors.js';
 
-/** Uploads are the only calls outside the "read" family (API.md §3). */
+/** Uploads are the only calls outside the "read" family (docs/strava-api.md#rate-limits). */
 function isReadRequest(req: Request): boolean {
   return !(req.method === 'POST' && /^\/(activities|uploads)\/?$/.test(req.path));
 }

@@ -16,7 +16,7 @@ export type ApiRoute = {
   query: readonly string[];
   /** `athlete`: Bearer token; `application`: client_id + client_secret (push subscriptions). */
   auth: 'athlete' | 'application';
-  /** False for endpoints API.md says swagger.json does not cover. */
+  /** False for endpoints docs/strava-api.md says swagger.json does not cover. */
   inSwagger: boolean;
   handle(ctx: SimContext, req: Request, res: Response, auth: AthleteAuth | null): void | Promise<void>;
 };

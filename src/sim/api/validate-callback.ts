@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 export type CallbackCheck = { ok: true } | { ok: false; reason: string };
 
 /**
- * Strava's subscription handshake (API.md §1.2): a GET with hub.* parameters that must answer
+ * Strava's subscription handshake (docs/strava-api.md#validation-handshake): a GET with hub.* parameters that must answer
  * 200, JSON, echoing hub.challenge exactly, within the time limit and without any redirect.
  */
 export async function validateCallback(

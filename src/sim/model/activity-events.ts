@@ -29,7 +29,7 @@ function activityEvent(
 
 /**
  * What Strava would tell one app about a change, given the scopes the athlete granted it
- * (API.md §1.3, §4.5): Only You activities are invisible without activity:read_all, so going
+ * (docs/strava-api.md#private-activities): Only You activities are invisible without activity:read_all, so going
  * private looks like a delete and going public again like a create. Gear, distance and other
  * edits send nothing.
  */

@@ -14,7 +14,7 @@ export type TokenGrant = {
   expiresAtMs: number;
 };
 
-/** With more than this left, a refresh hands back the same access token (API.md §2.4). */
+/** With more than this left, a refresh hands back the same access token (docs/strava-api.md#refresh-and-rotation). */
 const REUSE_THRESHOLD_MS = 3_600_000;
 
 function mintAccessToken(state: SimState, auth: SimAuthorization, expiresAtMs: number): AccessTokenRecord {

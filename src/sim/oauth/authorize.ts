@@ -98,7 +98,7 @@ export function decideAuthorize(ctx: SimContext) {
       // Strava stops here: the runner sees an error and the app never gets a code.
       return res.status(403).type('html').send(renderCapacityPage(request.app.name));
     }
-    // Users can untick scopes: the redirect reports what was actually granted (API.md §2.1).
+    // Users can untick scopes: the redirect reports what was actually granted (docs/strava-api.md#authorize).
     const granted = request.scopes.filter((s) => readParamList(req, 'scope_granted').includes(s));
     redirectWithCode(ctx, res, request, athleteId, granted);
   };

@@ -8,7 +8,7 @@ import { FAULTS, sendJson } from '../strava-errors.js';
 
 /**
  * POST /oauth/deauthorize with the athlete's access token (form, query or Bearer): all of the
- * app's tokens for that athlete die and the deauthorization event follows (API.md §2.5).
+ * app's tokens for that athlete die and the deauthorization event follows (docs/strava-api.md#deauthorize).
  */
 export function deauthorize(ctx: SimContext) {
   return (req: Request, res: Response) => {
@@ -30,7 +30,7 @@ function basicCredentials(req: Request): { clientId: string; secret: string } | 
 }
 
 /**
- * POST /oauth/revoke, the announced 2026 endpoint (UNCONFIRMED in API.md §2.5): HTTP Basic app
+ * POST /oauth/revoke, the announced 2026 endpoint (UNCONFIRMED in docs/strava-api.md#deauthorize): HTTP Basic app
  * credentials (or form fields) and `token=<refresh or access token>`; 200 even when the token
  * is already gone.
  */

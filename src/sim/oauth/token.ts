@@ -10,7 +10,7 @@ function expiresIn(ctx: SimContext, expiresAtMs: number): number {
   return Math.max(0, Math.round((expiresAtMs - ctx.clock.nowMs()) / 1000));
 }
 
-/** POST /oauth/token: code exchange and refresh, with Strava's bodies (API.md §2.3, §2.4). */
+/** POST /oauth/token: code exchange and refresh, with Strava's bodies (docs/strava-api.md#oauth). */
 export function exchangeToken(ctx: SimContext) {
   return (req: Request, res: Response) => {
     const check = checkAppCredentials(ctx, req);

@@ -6,7 +6,7 @@ import { DEFAULT_THRESHOLDS, overrideThresholds } from '../../../src/domain/thre
 import type { Severity } from '../../../src/domain/types.js';
 import { analyze, at, buildRun, buildShoe, dateOf, runOn } from './factories.js';
 
-describe('DEFAULT_THRESHOLDS (SPEC §5 defaults)', () => {
+describe('DEFAULT_THRESHOLDS (docs/detection.md defaults)', () => {
   it('holds every default', () => {
     expect(DEFAULT_THRESHOLDS).toMatchObject({
       sessionSpike: { lookbackDays: 30, lowAbove: 0.1, moderateAbove: 0.3, highAbove: 1 },

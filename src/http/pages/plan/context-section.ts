@@ -15,7 +15,7 @@ function shoesList(shoes: readonly Shoe[], units: Units): SafeHtml {
 }
 
 /**
- * The weekly-distance chart and the load figures SPEC §5 asks for as context
+ * The weekly-distance chart and the load figures docs/detection.md asks for as context
  * only: the EWMA acute:chronic ratio and training monotony never change the
  * plan, and the page says so.
  */

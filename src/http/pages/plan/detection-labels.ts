@@ -15,7 +15,7 @@ export const CHART_MARKERS: readonly { kind: string; letter: string; label: stri
   { kind: 'gear_change', letter: 'N', label: 'new or long-unused shoes' },
 ];
 
-/** Severity names the size of the jump, never a measured risk (SPEC §5); shoe kinds have none worth showing. */
+/** Severity names the size of the jump, never a measured risk (docs/detection.md); shoe kinds have none worth showing. */
 export function severityText(kind: string, severity: string): string | null {
   if (kind === 'gear_change' || kind === 'shoe_mileage' || severity === 'info') return null;
   return `size of jump: ${severity}`;

@@ -56,7 +56,7 @@ ${
  * version first; then the other ones since the runner connected, each saying whether it changed
  * the plan; then what the connect read found in the runs before connecting, plainly marked as
  * history that never sends an alert. Each card has its numbers in the runner's units and a View
- * on Strava link to the run (API.md §5.8).
+ * on Strava link to the run (docs/strava-api.md#brand-rules).
  */
 export function detectionsSection(data: PlanPageData): SafeHtml {
   const { current, sinceConnect, beforeConnect, plan } = data;

@@ -28,7 +28,7 @@ function reasonText(
   return 'Back to daily exercises.';
 }
 
-/** Every plan version, newest first, with its date and reason (SPEC §6: every change is stored with its reasons). */
+/** Every plan version, newest first, with its date and reason (docs/plan.md: every change is stored with its reasons). */
 export function historySection(
   history: readonly PlanHistoryJson[],
   byId: ReadonlyMap<string, DetectionRow>,

@@ -5,7 +5,7 @@ import type { RunnerRow } from '../load-runner.js';
 import { missingScopesNotice } from '../missing-scopes.js';
 import { stravaAccessNotice } from '../strava-access-notice.js';
 
-/** See-a-physical-therapist advice (SPEC §1 journey 3), first thing on the page when it applies. */
+/** See-a-physical-therapist advice (docs/contract.md#taper), first thing on the page when it applies. */
 export function physioNotice(seePhysio: boolean): SafeHtml {
   if (!seePhysio) return html``;
   return html`<section class="card notice-warn" aria-labelledby="physio-title">

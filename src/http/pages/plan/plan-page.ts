@@ -15,7 +15,7 @@ import { phaseSection } from './phase-section.js';
 import { markWeeks } from './weekly-chart.js';
 
 /**
- * `GET /plan` (SPEC §3): the runner's plan in their time zone and units:
+ * `GET /plan` (docs/contract.md#http-routes): the runner's plan in their time zone and units:
  * phase, this week, how to do each exercise, why the plan changed (with View
  * on Strava links), 12 weeks of distance, context figures, history, check-in
  * and the calendar feed. Signed-in only; anyone else goes to the start page.
