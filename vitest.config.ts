@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 // Two cores: run test files in two forked workers. Each file isolates itself
-// (own database cloned from a migrated template, own queue prefix), so files
+// (its own freshly created and migrated database, test/helpers/db.ts, and its
+// own queue prefix), so files
 // never share state and can run in any order.
 export default defineConfig({
   test: {

@@ -1,8 +1,12 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import { sql } from 'drizzle-orm';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Database, openMemoryPglite, selectRows } from '../../src/db/client.js';
 import { migrateDatabase } from '../../src/db/migrate.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { ADMIN_DATABASE_URL, createTestDatabase, type TestDatabase } from '../helpers/db.js';
 
 type Column = {
   table_name: string;
@@ -76,5 +80,32 @@ describe('migrations', () => {
       sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
     );
     expect(applied?.n).toBeGreaterThan(0);
+  });
+
+  it('`npm run db:migrate` migrates an empty database and exits 0', async () => {
+    const name = `rg_test_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    try {
+      const url = new URL(ADMIN_DATABASE_URL);
+      url.pathname = `/${name}`;
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        ['--import', 'tsx', 'src/cli/migrate.ts'],
+        {
+          env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: url.toString() },
+        },
+      );
+      expect(stdout).toContain('Migrations applied');
+      const check = new pg.Client({ connectionString: url.toString() });
+      await check.connect();
+      const { rows } = await check.query('select count(*)::int as n from drizzle.__drizzle_migrations');
+      await check.end();
+      expect(rows[0].n).toBeGreaterThan(0);
+    } finally {
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    }
   });
 });
