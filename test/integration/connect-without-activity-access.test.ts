@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runners } from '../../src/db/schema/index.js';
+import { scopedJobId } from '../../src/jobs/job-ids.js';
 import { connectRunnerViaBrowser, type Harness, startHarness, stopHarness } from '../helpers/web-harness.js';
 
 /**
@@ -36,7 +37,11 @@ describe('connecting without activity access', () => {
 
     const [row] = await h.app.deps.db.select().from(runners).where(eq(runners.id, flow.runnerId));
     expect(row).toMatchObject({ stravaRefusal: 'activity_scope_missing', analysisDueAt: null });
-    expect(await h.app.deps.queues.analysis.getDeduplicationJobId(`analyze-${flow.runnerId}`)).toBeNull();
+    expect(
+      await h.app.deps.queues.analysis.getDeduplicationJobId(
+        scopedJobId(h.app.deps.database, `analyze-${flow.runnerId}`),
+      ),
+    ).toBeNull();
     expect(await h.simControl.listRequests('/api/v3/')).toEqual([]);
 
     // "Try again": the same athlete ticks the box this time.
@@ -44,7 +49,11 @@ describe('connecting without activity access', () => {
     expect(again.runnerId).toBe(flow.runnerId);
     const [fixed] = await h.app.deps.db.select().from(runners).where(eq(runners.id, flow.runnerId));
     expect(fixed).toMatchObject({ stravaRefusal: null, disconnectedAt: null, backfillStatus: 'pending' });
-    expect(await h.app.deps.queues.analysis.getDeduplicationJobId(`analyze-${flow.runnerId}`)).not.toBeNull();
+    expect(
+      await h.app.deps.queues.analysis.getDeduplicationJobId(
+        scopedJobId(h.app.deps.database, `analyze-${flow.runnerId}`),
+      ),
+    ).not.toBeNull();
     const after = await request(h.app.url).get('/onboarding').set('Cookie', again.jar.header()).expect(200);
     expect(after.text).not.toContain('RampGuard cannot read your runs');
   });

@@ -5,6 +5,7 @@ import { sampleParkedRunners } from '../../src/app/strava-access/parked-runners.
 import { sweepInbox } from '../../src/app/webhook/sweep-inbox.js';
 import { runners } from '../../src/db/schema/index.js';
 import { analyzeRunnerJob } from '../../src/jobs/analyze-runner/job.js';
+import { scopedJobId } from '../../src/jobs/job-ids.js';
 import { connectRunner, createTestContext, type TestContext } from '../helpers/strava.js';
 
 const ALL_SCOPES = ['read', 'activity:read_all', 'profile:read_all'];
@@ -135,7 +136,11 @@ describe('Strava refusals park the runner', () => {
     await ctx.simControl.clearRequests();
     const connected = await connectThroughCallback(ctx.deps, first.authorization, first.scopes);
     await expectParked(connected.runnerId, 'activity_scope_missing');
-    expect(await ctx.deps.queues.analysis.getDeduplicationJobId(`analyze-${connected.runnerId}`)).toBeNull();
+    expect(
+      await ctx.deps.queues.analysis.getDeduplicationJobId(
+        scopedJobId(ctx.deps.database, `analyze-${connected.runnerId}`),
+      ),
+    ).toBeNull();
     await expectNoFurtherCalls(connected.runnerId);
 
     const again = await consent(ALL_SCOPES, athleteId);
