@@ -1,17 +1,24 @@
 # syntax=docker/dockerfile:1.7
 # Multi-stage build: compile TypeScript with dev dependencies, ship only the
 # compiled output, migrations and production dependencies, as a non-root user.
+# The Strava simulator (packages/strava-sim, a workspace) is built here only for
+# its type declarations and never shipped: sandbox mode is development-only and
+# loads it lazily (docs/sandbox.md#where-the-simulator-lives).
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY packages/strava-sim/package.json ./packages/strava-sim/
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY packages/strava-sim/tsconfig.json packages/strava-sim/tsconfig.build.json ./packages/strava-sim/
+COPY packages/strava-sim/src ./packages/strava-sim/src
 COPY src ./src
 RUN npm run build
 
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
+# No packages/ here: without the workspace folder npm installs everything but the simulator.
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 

@@ -5,8 +5,11 @@ import { defineConfig } from 'vitest/config';
 // own queue prefix), so files
 // never share state and can run in any order.
 export default defineConfig({
+  // Workspace packages (packages/*) from their sources, through tsconfig.json's paths.
+  resolve: { tsconfigPaths: true },
   test: {
-    include: ['test/**/*.test.ts'],
+    // The service's tests and every workspace package's own (packages/strava-sim/test).
+    include: ['test/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
     pool: 'forks',
     maxWorkers: 2,
     fileParallelism: true,

@@ -23,12 +23,12 @@
  * plus the rest of the day). Targets: ≤ 1.00 call per processed activity for the day's events,
  * ≤ 0.5 in bursts, connect ≤ 2 API calls.
  */
+
+import { DEFAULT_RATE_LIMITS, type RequestRecord } from '@rampguard/strava-sim';
 import { inArray, sql } from 'drizzle-orm';
 import { runners, shoes } from '../src/db/schema/index.js';
 import { enqueue } from '../src/jobs/definition.js';
 import { reconcileRunnersJob } from '../src/jobs/reconcile-runners/job.js';
-import { DEFAULT_RATE_LIMITS } from '../src/sim/index.js';
-import type { RequestRecord } from '../src/sim/state.js';
 import { appendResults, describeMachine, heading, machineLine, sleep, table } from './lib/machine.js';
 import {
   type BenchRunner,

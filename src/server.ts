@@ -106,7 +106,7 @@ export async function startRampGuard({
   const runsWorker = config.role !== 'web';
   // Sandbox mode: the Strava simulator is served by the web role under /sim (never in production).
   const sandbox =
-    runsWeb && config.sandbox && !config.isProduction ? createSandboxSimulator(base) : undefined;
+    runsWeb && config.sandbox && !config.isProduction ? await createSandboxSimulator(base) : undefined;
   const deps: AppDeps = {
     ...base,
     strava: createStravaClient(base),

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { createSimControl, type SimControl } from '@rampguard/strava-sim';
 import { and, eq } from 'drizzle-orm';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +9,6 @@ import { readStoredSubscription } from '../../src/app/strava-subscription.js';
 import { checkIns, detections, planVersions, runners } from '../../src/db/schema/index.js';
 import type { Running } from '../../src/server.js';
 import { createLogger } from '../../src/shared/logger.js';
-import { createSimControl, type SimControl } from '../../src/sim/index.js';
 import { startTestApp, testEnv } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { deleteQueueKeys, REDIS_URL } from '../helpers/queue-keys.js';

@@ -1,11 +1,11 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { createActivity } from '@rampguard/strava-sim';
 import axios from 'axios';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { disconnectRunner } from '../../src/app/disconnect-runner.js';
 import { runners } from '../../src/db/schema/index.js';
-import { createActivity } from '../../src/sim/commands/activities.js';
 import {
   type FaultHarness,
   type HarnessRunner,

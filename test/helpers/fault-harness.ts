@@ -1,5 +1,18 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import {
+  addShoe,
+  createActivity,
+  createSimControl,
+  DEFAULT_APPLICATION,
+  deleteActivity,
+  type EventRecord,
+  type SimControl,
+  type StartedSimulator,
+  type StartSimulatorOptions,
+  startSimulator,
+  updateActivity,
+} from '@rampguard/strava-sim';
 import { eq, sql } from 'drizzle-orm';
 import { analyzeRunner } from '../../src/app/analysis/analyze-runner.js';
 import { selectRows } from '../../src/db/client.js';
@@ -7,17 +20,6 @@ import { runners, stravaSubscription } from '../../src/db/schema/index.js';
 import { QUEUE_NAMES, type QueueName } from '../../src/jobs/queue-names.js';
 import type { Running } from '../../src/server.js';
 import type { Clock } from '../../src/shared/clock.js';
-import { createActivity, deleteActivity, updateActivity } from '../../src/sim/commands/activities.js';
-import {
-  createSimControl,
-  DEFAULT_APPLICATION,
-  type SimControl,
-  type StartedSimulator,
-  type StartSimulatorOptions,
-  startSimulator,
-} from '../../src/sim/index.js';
-import { addShoe } from '../../src/sim/model/athletes.js';
-import type { EventRecord } from '../../src/sim/state.js';
 import { startTestApp, testEnv } from './app.js';
 import { createTestDatabase } from './db.js';
 import { createCapturingLogger } from './logger.js';

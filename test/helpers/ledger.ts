@@ -1,8 +1,8 @@
+import type { EventRecord } from '@rampguard/strava-sim';
 import { sql } from 'drizzle-orm';
 import { eventKeyOf } from '../../src/app/webhook/event-key.js';
 import { selectRows } from '../../src/db/client.js';
 import { RUN_SPORT_TYPES } from '../../src/domain/runs.js';
-import type { EventRecord } from '../../src/sim/state.js';
 import type { FaultHarness } from './fault-harness.js';
 
 /**

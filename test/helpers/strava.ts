@@ -1,4 +1,12 @@
 import { once } from 'node:events';
+import {
+  createSimControl,
+  DEFAULT_APPLICATION,
+  type SimControl,
+  type StartedSimulator,
+  type StartSimulatorOptions,
+  startSimulator,
+} from '@rampguard/strava-sim';
 import type { Redis } from 'ioredis';
 import type { AppDeps } from '../../src/app/deps.js';
 import { type Config, loadConfig } from '../../src/config.js';
@@ -16,14 +24,6 @@ import { type Clock, systemClock } from '../../src/shared/clock.js';
 import { createDependencyHealth } from '../../src/shared/dependency-health.js';
 import type { Logger } from '../../src/shared/logger.js';
 import { createMetrics } from '../../src/shared/metrics.js';
-import {
-  createSimControl,
-  DEFAULT_APPLICATION,
-  type SimControl,
-  type StartedSimulator,
-  type StartSimulatorOptions,
-  startSimulator,
-} from '../../src/sim/index.js';
 import { testEnv } from './app.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 import { silentLogger } from './logger.js';

@@ -1,3 +1,10 @@
+import {
+  createSimControl,
+  DEFAULT_APPLICATION,
+  type SimControl,
+  type StartedSimulator,
+  startSimulator,
+} from '@rampguard/strava-sim';
 import { eq, type SQL } from 'drizzle-orm';
 import request from 'supertest';
 import { expect } from 'vitest';
@@ -6,13 +13,6 @@ import { runners } from '../../src/db/schema/index.js';
 import type { Running } from '../../src/server.js';
 import type { Clock } from '../../src/shared/clock.js';
 import type { Logger } from '../../src/shared/logger.js';
-import {
-  createSimControl,
-  DEFAULT_APPLICATION,
-  type SimControl,
-  type StartedSimulator,
-  startSimulator,
-} from '../../src/sim/index.js';
 import { startTestApp, testEnv } from './app.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 import { deleteQueueKeys, REDIS_URL } from './queue-keys.js';

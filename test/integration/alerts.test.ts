@@ -1,5 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import {
+  createSimControl,
+  DEFAULT_APPLICATION,
+  type SimControl,
+  type StartedSimulator,
+  startSimulator,
+} from '@rampguard/strava-sim';
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,13 +24,6 @@ import {
 import { KIND_HEADINGS } from '../../src/domain/detection-text.js';
 import type { DetectionKind } from '../../src/domain/types.js';
 import type { Running } from '../../src/server.js';
-import {
-  createSimControl,
-  DEFAULT_APPLICATION,
-  type SimControl,
-  type StartedSimulator,
-  startSimulator,
-} from '../../src/sim/index.js';
 import { startTestApp, testEnv } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { eventually } from '../helpers/eventually.js';

@@ -1,10 +1,10 @@
+import { DEFAULT_APPLICATION } from '@rampguard/strava-sim';
 import { eq, sql } from 'drizzle-orm';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runners } from '../../src/db/schema/index.js';
 import { AUTH_START_RATE_LIMIT } from '../../src/http/auth/router.js';
 import type { Clock } from '../../src/shared/clock.js';
-import { DEFAULT_APPLICATION } from '../../src/sim/index.js';
 
 import {
   CookieJar,

@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,8 +11,11 @@ import { freePort, startRedisServer } from '../helpers/redis-server.js';
 /**
  * No Docker engine here, so this checks what the image runs, outside Docker:
  * the Dockerfile's build command and CMD, with production configuration, from
- * a directory laid out like the image (dist, migrations, node_modules).
+ * a directory laid out like the image (dist, migrations, node_modules without
+ * the Strava simulator, which the image leaves out: docs/sandbox.md#where-the-simulator-lives).
  */
+const SIMULATOR_PACKAGE = '@rampguard/strava-sim';
+
 describe('the production image start command', () => {
   let database: TestDatabase;
   // Production refuses a Redis without AOF and noeviction: use one configured like compose's.
@@ -24,12 +27,19 @@ describe('the production image start command', () => {
     database = await createTestDatabase();
     redis = await startRedisServer();
     imageDir = mkdtempSync(path.join(os.tmpdir(), 'rg-image-'));
+    // `npm run build`, as the Dockerfile runs it: the simulator's declarations first, then the service.
+    execFileSync('npm', ['run', '--silent', 'build', '-w', SIMULATOR_PACKAGE], { stdio: 'inherit' });
     execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', path.join(imageDir, 'dist')], {
       stdio: 'inherit',
     });
     cpSync('migrations', path.join(imageDir, 'migrations'), { recursive: true });
     cpSync('package.json', path.join(imageDir, 'package.json'));
-    symlinkSync(path.resolve('node_modules'), path.join(imageDir, 'node_modules'));
+    // The image's `npm ci --omit=dev` runs without the workspace folder: every package but the simulator.
+    mkdirSync(path.join(imageDir, 'node_modules'));
+    for (const entry of readdirSync('node_modules')) {
+      if (entry === SIMULATOR_PACKAGE.split('/')[0]) continue;
+      symlinkSync(path.resolve('node_modules', entry), path.join(imageDir, 'node_modules', entry));
+    }
   }, 120_000);
   afterAll(async () => {
     await database?.drop();
@@ -113,6 +123,26 @@ describe('the production image start command', () => {
     }
     expect(status).toBe(1);
     expect(stderr).toContain('PUBLIC_URL: must be https:// when NODE_ENV=production');
+  });
+
+  it('has no simulator: sandbox mode (development, no Strava credentials) says what to do and exits', () => {
+    const env = testEnv({ NODE_ENV: 'development', DATABASE_URL: database.url, REDIS_URL: redis.url });
+    let stderr = '';
+    let status: number | null = 0;
+    try {
+      execFileSync(process.execPath, ['dist/main.js'], {
+        cwd: imageDir,
+        env: { PATH: process.env.PATH, ...env },
+        stdio: 'pipe',
+        timeout: 30_000,
+      });
+    } catch (err) {
+      stderr = String((err as { stderr: Buffer }).stderr);
+      status = (err as { status: number | null }).status;
+    }
+    expect(status).toBe(1);
+    expect(stderr).toContain(`sandbox mode needs the Strava simulator (${SIMULATOR_PACKAGE})`);
+    expect(stderr).toContain('set STRAVA_CLIENT_ID and STRAVA_CLIENT_SECRET');
   });
 
   it('refuses to start in production with generated secrets, naming each problem', () => {

@@ -1,7 +1,7 @@
+import { DEFAULT_APPLICATION } from '@rampguard/strava-sim';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Running } from '../../src/server.js';
-import { DEFAULT_APPLICATION } from '../../src/sim/index.js';
 import { startTestApp, testEnv } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { eventually } from '../helpers/eventually.js';

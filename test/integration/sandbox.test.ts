@@ -1,11 +1,11 @@
 import { rmSync } from 'node:fs';
+import { createSimControl, type SimControl } from '@rampguard/strava-sim';
 import { and, eq } from 'drizzle-orm';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emailOutbox, runners } from '../../src/db/schema/index.js';
 import { sandboxStateFile } from '../../src/http/sandbox/create-sandbox-simulator.js';
 import type { Running } from '../../src/server.js';
-import { createSimControl, type SimControl } from '../../src/sim/index.js';
 import { startTestApp, testEnv } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { eventually } from '../helpers/eventually.js';

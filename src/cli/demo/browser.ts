@@ -1,4 +1,4 @@
-import type { SimControl } from '../../sim/index.js';
+import type { SimControl } from '@rampguard/strava-sim';
 
 /**
  * Just enough of a browser for the tour: a cookie jar (one host, no paths or

@@ -1,6 +1,6 @@
 import path from 'node:path';
+import type { Simulator } from '@rampguard/strava-sim';
 import type { AppDeps, SandboxView } from '../../app/deps.js';
-import { createSimulator, type Simulator } from '../../sim/index.js';
 import type { Mount } from '../app.js';
 
 export type SandboxSimulator = { simulator: Simulator; mount: Mount; view: SandboxView };
@@ -23,8 +23,11 @@ export const SIMULATOR_MOUNT_PATH = '/sim';
  * restart carries on where it stopped. Never built in production (config
  * refuses sandbox mode there; the caller checks too).
  */
-export function createSandboxSimulator(deps: Pick<AppDeps, 'config' | 'logger' | 'clock'>): SandboxSimulator {
+export async function createSandboxSimulator(
+  deps: Pick<AppDeps, 'config' | 'logger' | 'clock'>,
+): Promise<SandboxSimulator> {
   const { config } = deps;
+  const { createSimulator } = await loadSimulatorPackage();
   const simulator = createSimulator({
     logger: deps.logger.child({ component: 'strava-sim' }),
     now: () => deps.clock.now(),
@@ -43,4 +46,22 @@ export function createSandboxSimulator(deps: Pick<AppDeps, 'config' | 'logger' |
     knowsGrant: (athleteId) => simulator.state.authorizations.has(`${config.strava.clientId}:${athleteId}`),
   };
   return { simulator, mount: { path: SIMULATOR_MOUNT_PATH, router: simulator.app }, view };
+}
+
+/**
+ * Loaded only when sandbox mode starts: the simulator is a development dependency that the
+ * production image leaves out (docs/sandbox.md#where-the-simulator-lives).
+ */
+async function loadSimulatorPackage(): Promise<typeof import('@rampguard/strava-sim')> {
+  try {
+    return await import('@rampguard/strava-sim');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw err;
+    throw new Error(
+      'sandbox mode needs the Strava simulator (@rampguard/strava-sim), which this installation leaves out ' +
+        '(the production image does): set STRAVA_CLIENT_ID and STRAVA_CLIENT_SECRET, or run from a checkout ' +
+        'after `npm ci` (docs/sandbox.md#where-the-simulator-lives)',
+      { cause: err },
+    );
+  }
 }

@@ -1,3 +1,4 @@
+import { listActivityPage, type SimActivity } from '@rampguard/strava-sim';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -7,8 +8,6 @@ import {
   type PagingRule,
   pagingRuleFor,
 } from '../../../src/integrations/strava/last-page.js';
-import { listActivityPage } from '../../../src/sim/model/list-activities.js';
-import type { SimActivity } from '../../../src/sim/state.js';
 
 const DAY_S = 86_400;
 const NOW_S = 1_800_000_000;

@@ -5,9 +5,9 @@ import {
   createSimControl,
   type SimControl,
   type StartedSimulator,
+  type StartSimulatorOptions,
   startSimulator,
-} from '../../src/sim/index.js';
-import type { StartSimulatorOptions } from '../../src/sim/start-simulator.js';
+} from '../src/index.js';
 
 export const CLIENT_ID = '10000';
 export const CLIENT_SECRET = 'sim-client-secret';

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSimControl, createSimulator, startSimulator } from '../../src/sim/index.js';
+import { createSimControl, createSimulator, startSimulator } from '../src/index.js';
 import { call, type SimHarness, startTestSimulator } from './helpers.js';
 
 let sim: SimHarness;

@@ -3,8 +3,9 @@ import { pino } from 'pino';
 import { startSimulator } from './start-simulator.js';
 
 /**
- * `tsx src/sim/standalone.ts --port 4100`: the simulator on its own port (benchmarks, manual
- * testing). Control API and page on; logs as JSON on stdout.
+ * `npm start -w @rampguard/strava-sim -- --port 4100` (README.md, "Start it on its own"): the
+ * simulator on its own port (benchmarks, manual testing). Control API and page on; logs as JSON
+ * on stdout.
  */
 const { values } = parseArgs({
   options: {

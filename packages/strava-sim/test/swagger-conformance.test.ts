@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_ROUTES } from '../../src/sim/index.js';
+import { API_ROUTES } from '../src/index.js';
 import { call, type SimHarness, startTestSimulator } from './helpers.js';
 
 type Parameter = { name?: string; in?: string; $ref?: string };
 type Operation = { parameters?: Parameter[] };
 type Swagger = { paths: Record<string, Record<string, Operation>>; parameters: Record<string, Parameter> };
 
+// Strava's published OpenAPI 2 document (https://developers.strava.com/swagger/swagger.json), copied verbatim.
 const swagger = JSON.parse(
-  readFileSync(path.resolve(process.cwd(), '../shared/strava/swagger.json'), 'utf8'),
+  readFileSync(new URL('./fixtures/swagger.json', import.meta.url), 'utf8'),
 ) as Swagger;
 
 function queryParameters(operation: Operation): string[] {
