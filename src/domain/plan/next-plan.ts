@@ -5,7 +5,7 @@ import { initialPlan } from './initial-plan.js';
 import { PLAN_RULES, sessionsPerWeekFor } from './rules.js';
 import { wholeWeeksSince } from './time.js';
 import { dueTransition, nextReviewFor } from './transitions.js';
-import { distinctKinds, planTriggers, rememberIds } from './triggers.js';
+import { distinctKinds, planTriggers, rememberIds, triggerMemory } from './triggers.js';
 import type { NextPlanInput, NextPlanResult, PlanChange, PlanState, PlanTrigger } from './types.js';
 
 /** What a new version needs; `from`, `version` and `at` are filled in by `nextPlan`. */
@@ -86,7 +86,7 @@ export function nextPlan(input: NextPlanInput): NextPlanResult {
     seePhysio: needsPhysio(sorted, input.timeZone ?? 'UTC'),
     seenTriggerIds: rememberIds(
       base.seenTriggerIds,
-      triggers.map((t) => t.id),
+      triggers.map(triggerMemory),
       PLAN_RULES.seenTriggerIdsKept,
     ),
   };

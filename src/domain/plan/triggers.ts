@@ -2,15 +2,26 @@ import type { DetectionKind } from '../types.js';
 import type { PlanTrigger } from './types.js';
 
 /**
+ * What the plan remembers of a trigger it acted on: its id at its severity. A stored detection
+ * whose severity rises keeps its id (docs/detection.md#stable-keys) and acts again, as a new
+ * trigger: a bigger jump is worth a new alert. Ids remembered before severities were (a bare id)
+ * never equal this, so such a rise acts too.
+ */
+export function triggerMemory(trigger: Pick<PlanTrigger, 'id' | 'severity'>): string {
+  return `${trigger.id}@${trigger.severity}`;
+}
+
+/**
  * Detections that may change the plan: not `shoe_mileage` (information only, docs/detection.md) nor any
- * `info` severity, and not already acted on. Deduplicated by id and ordered by (occurredAt, id)
- * so the result does not depend on input order.
+ * `info` severity, and not already acted on at this severity. Deduplicated by id and ordered by
+ * (occurredAt, id) so the result does not depend on input order.
  */
 export function planTriggers(detections: readonly PlanTrigger[], seenIds: readonly string[]): PlanTrigger[] {
   const seen = new Set(seenIds);
   const fresh = new Map<string, PlanTrigger>();
   for (const d of detections) {
-    if (d.kind === 'shoe_mileage' || d.severity === 'info' || seen.has(d.id) || fresh.has(d.id)) continue;
+    if (d.kind === 'shoe_mileage' || d.severity === 'info' || seen.has(triggerMemory(d)) || fresh.has(d.id))
+      continue;
     fresh.set(d.id, d);
   }
   return [...fresh.values()].sort(

@@ -33,7 +33,10 @@ export type PlanState = {
   nextReview: Date | null;
   /** Pain reported on local days spanning 7 or more days: advise a physical therapist. */
   seePhysio: boolean;
-  /** Detection ids already acted on (bounded), so a redelivered detection never restarts the plan. */
+  /**
+   * Triggers already acted on, as `id@severity` (bounded, `triggerMemory`): a redelivered detection
+   * never restarts the plan; one whose severity rose does.
+   */
   seenTriggerIds: string[];
 };
 

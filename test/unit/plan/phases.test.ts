@@ -309,6 +309,19 @@ describe('triggers', () => {
     expect(change?.reasons).toEqual(['a']);
   });
 
+  it('a detection acted on comes back only when its severity rose: then it alerts again', () => {
+    const current = planIn('taper', day(20));
+    const same = nextPlan({ current, detections: [trigger('d0', day(1))], checkIns: [], asOf: day(24) });
+    expect(same.change).toBeNull();
+
+    const risen = { ...trigger('d0', day(1)), severity: 'high' as const };
+    const raised = nextPlan({ current, detections: [risen], checkIns: [], asOf: day(24) });
+    expect(raised.change).toMatchObject({ to: 'daily', alert: true, reasons: ['d0'] });
+    // Fed back, the risen detection is remembered at its new severity and changes nothing more.
+    const again = nextPlan({ current: raised.plan, detections: [risen], checkIns: [], asOf: day(25) });
+    expect(again.change).toBeNull();
+  });
+
   it('a trigger beats a due time-based transition', () => {
     const { plan, change } = nextPlan({
       current: planIn('taper', day(20)),
