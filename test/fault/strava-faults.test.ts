@@ -30,8 +30,11 @@ describe('fault: Strava slow, failing and rate limiting', () => {
     const started = Date.now();
     const sim = h.simControl;
 
-    // Phase 1: 3 s latency and 503 on half the calls, for 10 s.
+    // Phase 1: 3 s latency and 503 on half the calls, for 10 s. Each runner's first event is
+    // analysed at once and the rest coalesce, so phase 1 makes only a few calls: the first two
+    // answer 503 for certain, so the outage is always met, whatever the dice say about the rest.
     await sim.addFault({ path: '/api/v3/**', latencyMs: 3_000, durationSeconds: 10 });
+    await sim.addFault({ path: '/api/v3/**', errorRate: 1, errorStatus: 503, count: 2, durationSeconds: 10 });
     await sim.addFault({ path: '/api/v3/**', errorRate: 0.5, errorStatus: 503, durationSeconds: 10 });
     const phase1 = await h.runLoad({ events: 100, ratePerSecond: 50 });
     await sleep(Math.max(0, started + 10_500 - Date.now()));
