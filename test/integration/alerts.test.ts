@@ -26,6 +26,7 @@ import type { DetectionKind } from '../../src/domain/types.js';
 import type { Running } from '../../src/server.js';
 import { startTestApp, testEnv } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { daytimeTimezone } from '../helpers/daytime-timezone.js';
 import { eventually } from '../helpers/eventually.js';
 import { deleteQueueKeys, REDIS_URL } from '../helpers/queue-keys.js';
 import { freePort } from '../helpers/redis-server.js';
@@ -105,7 +106,8 @@ describe('alerts from the first run after connecting', () => {
     const firstname = `Runner${nextRunner}`;
     const athlete = await simControl.createAthlete({
       firstname,
-      timezone: '(GMT+01:00) Europe/Paris',
+      // Its local day must hold both "now" and "2 hours ago" (see the helper).
+      timezone: daytimeTimezone().strava,
     });
     const shoe = await simControl.createShoe(athlete.id, { name: 'Daily trainer', distance: 300_000 });
     const now = Date.now();
