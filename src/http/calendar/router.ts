@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { Router } from 'express';
 import type { AppDeps } from '../../app/deps.js';
+import { readCalendarToken } from '../../calendar/calendar-link.js';
 import { renderPlanIcs } from '../../calendar/plan-ics.js';
 import { loadCurrentPlan } from '../../db/repositories/plans.js';
 import { runners } from '../../db/schema/index.js';
 import { toLocalDate } from '../../domain/plan/local-date.js';
 import { initialPlan } from '../../domain/plan.js';
 import { tokenParam } from '../unsubscribe/token-param.js';
-import { readCalendarToken } from './calendar-link.js';
 
 /** Eight weeks ahead: long enough to plan with, short enough that a changed plan shows soon. */
 const FEED_WEEKS = 8;

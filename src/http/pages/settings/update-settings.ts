@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import type { RequestHandler } from 'express';
 import type { AppDeps } from '../../../app/deps.js';
-import { releaseCurrentAddressHold } from '../../../app/email/address-history.js';
 import { resetRunnerLinks } from '../../../app/reset-runner-links.js';
+import { releaseCurrentAddressHold } from '../../../db/repositories/email-addresses.js';
 import { runners } from '../../../db/schema/index.js';
 import { submitEmail } from '../email-form.js';
 import { html } from '../html.js';

@@ -1,4 +1,4 @@
-import type { Units } from '../domain/types.js';
+import type { Units } from '../../domain/types.js';
 import { alertReasons } from './alert-reasons.js';
 import { renderLayout, STYLE, textFooter } from './layout.js';
 import { httpUrl } from './links.js';

@@ -1,10 +1,9 @@
-import { and, asc, eq, isNull, lte, or } from 'drizzle-orm';
-import { emailOutbox } from '../../db/schema/index.js';
+import type { AppDeps } from '../../app/deps.js';
+import { findDueStragglerIds } from '../../db/repositories/email-outbox.js';
 import { reportEnqueueFailure } from '../../jobs/enqueue-failure.js';
 import { scopedJobId } from '../../jobs/job-ids.js';
 import { sendEmailJob, sendEmailJobId } from '../../jobs/send-email/job.js';
-import type { AppDeps } from '../deps.js';
-import { enqueueSendEmail } from './enqueue-send-email.js';
+import { scheduleSendJob } from './schedule-send-job.js';
 
 /** Fresh rows are enqueued by their producer right after commit; the sweeper only takes stragglers. */
 const STRAGGLER_AGE_MS = 60_000;
@@ -21,22 +20,9 @@ export async function sweepOutbox(
   stragglerAgeMs = STRAGGLER_AGE_MS,
 ): Promise<{ requeued: number }> {
   const now = deps.clock.now();
-  const rows = await deps.db
-    .select({ id: emailOutbox.id })
-    .from(emailOutbox)
-    .where(
-      and(
-        eq(emailOutbox.status, 'pending'),
-        lte(emailOutbox.nextAttemptAt, now),
-        // A send in flight holds its claim; a claim that ran out (its sender died) is fair game.
-        or(isNull(emailOutbox.claimedUntil), lte(emailOutbox.claimedUntil, now)),
-        lte(emailOutbox.createdAt, new Date(now.getTime() - stragglerAgeMs)),
-      ),
-    )
-    .orderBy(asc(emailOutbox.nextAttemptAt))
-    .limit(limit);
+  const ids = await findDueStragglerIds(deps.db, now, new Date(now.getTime() - stragglerAgeMs), limit);
   let requeued = 0;
-  for (const { id } of rows) {
+  for (const id of ids) {
     try {
       await requeue(deps, id);
       requeued += 1;
@@ -60,5 +46,5 @@ async function requeue(deps: Pick<AppDeps, 'queues' | 'database'>, outboxId: num
   const jobId = scopedJobId(deps.database, sendEmailJobId(outboxId));
   const state = await queue.getJobState(jobId);
   if (state === 'completed' || state === 'failed') await queue.remove(jobId);
-  await enqueueSendEmail(deps, outboxId);
+  await scheduleSendJob(deps, outboxId);
 }

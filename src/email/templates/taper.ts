@@ -1,4 +1,4 @@
-import type { PlanJson } from '../domain/plan-view.js';
+import type { PlanJson } from '../../domain/plan-view.js';
 import { capitalize } from './alert-reasons.js';
 import { renderLayout, STYLE, textFooter } from './layout.js';
 import { type CheckInLinks, checkInUrls, httpUrl } from './links.js';

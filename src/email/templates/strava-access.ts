@@ -1,4 +1,4 @@
-import type { StravaRefusal } from '../db/schema/index.js';
+import type { StravaRefusal } from '../../db/repositories/email-outbox.js';
 import { renderLayout, STYLE, textFooter } from './layout.js';
 import { httpUrl } from './links.js';
 import { displayName, sanitizeHeaders, sanitizeHeaderValue } from './sanitize.js';

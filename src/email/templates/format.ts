@@ -1,7 +1,7 @@
-import { describeExercise } from '../domain/exercises.js';
-import type { PlanExerciseJson, PlanJson } from '../domain/plan-view.js';
-import { sessionWeekdays } from '../domain/plan-view.js';
-import type { PlanPhase } from '../domain/types.js';
+import { describeExercise } from '../../domain/exercises.js';
+import type { PlanExerciseJson, PlanJson } from '../../domain/plan-view.js';
+import { sessionWeekdays } from '../../domain/plan-view.js';
+import type { PlanPhase } from '../../domain/types.js';
 
 /** Plain-language pieces shared by the HTML and text parts, so both always say the same thing. */
 

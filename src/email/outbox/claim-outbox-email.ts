@@ -1,20 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { Tx } from '../../db/client.js';
-import type { Units } from '../../domain/types.js';
-import { AppError } from '../../shared/errors.js';
-import { mergeAlertPayloads } from './merge-alert-payloads.js';
 import {
   claimAlertRows,
   claimRow,
   claimRows,
   closeRows,
-  isClaimedElsewhere,
   lastAlertSentAt,
   type OutboxRow,
   postponeRows,
   readOutboxHead,
   readRecipient,
-} from './outbox-rows.js';
+} from '../../db/repositories/email-outbox.js';
+import type { Units } from '../../domain/types.js';
+import { AppError } from '../../shared/errors.js';
+import { mergeAlertPayloads } from './merge-alert-payloads.js';
 import {
   type AlertPayload,
   type OutboxContent,
@@ -27,6 +26,11 @@ import { ALERT_INTERVAL_MS, blockReason } from './send-rules.js';
 export const CLAIM_MS = 5 * 60_000;
 /** Clock skew between processes must not make a BullMQ retry find its row "not due yet". */
 const DUE_SLACK_MS = 1_000;
+
+/** True while another sender's claim on the row has not run out (docs/outbox.md#claim-send-mark). */
+function isClaimedElsewhere(row: OutboxRow, now: Date): boolean {
+  return row.claimedUntil !== null && row.claimedUntil.getTime() > now.getTime();
+}
 
 /** Everything decided before a send, without a send. */
 export type Decision =

@@ -1,4 +1,4 @@
-import type { PlanJson } from '../domain/plan-view.js';
+import type { PlanJson } from '../../domain/plan-view.js';
 import {
   type ExerciseView,
   exerciseView,

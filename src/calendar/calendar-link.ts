@@ -1,6 +1,6 @@
-import type { LinkClaims } from '../../app/email/unsubscribe-link.js';
-import type { Config } from '../../config.js';
-import { createSignedToken, verifySignedToken } from '../../shared/crypto.js';
+import type { Config } from '../config.js';
+import type { LinkClaims } from '../email/links/unsubscribe-link.js';
+import { createSignedToken, verifySignedToken } from '../shared/crypto.js';
 
 type LinkConfig = Pick<Config, 'publicUrl' | 'sessionSecret'>;
 

@@ -1,7 +1,14 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../../db/client.js';
-import { type AddressHoldReason, runnerEmailAddresses, runners } from '../../db/schema/index.js';
-import { hashAddress } from './email-address.js';
+import { hashAddress } from '../../email/address/email-address.js';
+import type { DbOrTx } from '../client.js';
+import { type AddressHoldReason, runnerEmailAddresses, runners } from '../schema/index.js';
+
+export type { AddressHoldReason };
+
+/**
+ * Queries on a runner's email addresses: the current one on `runners`, and the
+ * history of every address given, by hash (`runner_email_addresses`).
+ */
 
 /**
  * What RampGuard remembers about each address a runner has given (by hash,
@@ -103,4 +110,45 @@ export async function releaseCurrentAddressHold(
 /** A runner's address is recorded (unverified, no hold) the first time it is given. */
 export async function recordAddress(tx: DbOrTx, runnerId: string, addressHash: string): Promise<void> {
   await tx.insert(runnerEmailAddresses).values({ runnerId, addressHash }).onConflictDoNothing();
+}
+
+/** Locks the runner's row (serializing one runner's address changes) and reads the current address. */
+export async function lockRunnerAddress(
+  tx: DbOrTx,
+  runnerId: string,
+): Promise<{ email: string | null; verifiedAt: Date | null } | undefined> {
+  const [runner] = await tx
+    .select({ email: runners.email, verifiedAt: runners.emailVerifiedAt })
+    .from(runners)
+    .where(eq(runners.id, runnerId))
+    .for('update');
+  return runner;
+}
+
+/** Makes `address` the runner's current one, unverified; a new address also lifts the old one's suppression. */
+export async function setUnverifiedAddress(
+  tx: DbOrTx,
+  runnerId: string,
+  address: string,
+  now: Date,
+): Promise<void> {
+  await tx
+    .update(runners)
+    .set({ email: address, emailVerifiedAt: null, emailSuppressedAt: null, updatedAt: now })
+    .where(eq(runners.id, runnerId));
+}
+
+/**
+ * The address answered a permanent 5xx: nothing more goes to it until the
+ * runner gives one again, and that address stays on hold (no verification
+ * email) until the runner confirms it (docs/front-door.md#email-abuse).
+ */
+export async function suppressAddress(tx: DbOrTx, runnerId: string, now: Date): Promise<void> {
+  await holdCurrentAddress(tx, runnerId, 'bounced', now);
+  await tx
+    .update(runners)
+    .set({
+      emailSuppressedAt: sql`coalesce(${runners.emailSuppressedAt}, ${now.toISOString()}::timestamptz)`,
+    })
+    .where(eq(runners.id, runnerId));
 }

@@ -1,6 +1,6 @@
 import type { Config } from '../../config.js';
 import { createSignedToken, verifySignedToken } from '../../shared/crypto.js';
-import { hashAddress } from './email-address.js';
+import { hashAddress } from '../address/email-address.js';
 
 type LinkConfig = Pick<Config, 'publicUrl' | 'sessionSecret'>;
 

@@ -1,4 +1,4 @@
-import type { DetectionKind, Severity } from '../domain/types.js';
+import type { DetectionKind, Severity } from '../../domain/types.js';
 
 /** What every render function returns; `headers` are extra headers, already sanitized. */
 export type RenderedEmail = {

@@ -1,16 +1,16 @@
 import type { Config } from '../../config.js';
 import type { Units } from '../../domain/types.js';
-import { renderAlertEmail } from '../../emails/alert.js';
-import { renderShoeMileageEmail } from '../../emails/shoe-mileage.js';
-import { renderStravaAccessEmail } from '../../emails/strava-access.js';
-import { renderTaperEmail } from '../../emails/taper.js';
-import type { RenderedEmail } from '../../emails/types.js';
-import { renderVerificationEmail } from '../../emails/verification.js';
 import { AppError } from '../../shared/errors.js';
-import { checkInUrls } from './check-in-links.js';
+import { checkInUrls } from '../links/check-in-links.js';
+import { unsubscribeUrl } from '../links/unsubscribe-link.js';
+import { verifyEmailUrl } from '../links/verify-email-link.js';
+import { renderAlertEmail } from '../templates/alert.js';
+import { renderShoeMileageEmail } from '../templates/shoe-mileage.js';
+import { renderStravaAccessEmail } from '../templates/strava-access.js';
+import { renderTaperEmail } from '../templates/taper.js';
+import type { RenderedEmail } from '../templates/types.js';
+import { renderVerificationEmail } from '../templates/verification.js';
 import type { OutboxContent } from './payloads.js';
-import { unsubscribeUrl } from './unsubscribe-link.js';
-import { verifyEmailUrl } from './verify-email-link.js';
 
 type RenderConfig = Pick<Config, 'publicUrl' | 'sessionSecret'>;
 

@@ -1,12 +1,16 @@
-import { eq } from 'drizzle-orm';
-import type { AddressHoldReason } from '../../db/schema/index.js';
-import { emailOutbox, runners } from '../../db/schema/index.js';
+import type { AppDeps } from '../../app/deps.js';
+import {
+  type AddressHoldReason,
+  lockRunnerAddress,
+  readAddressRecord,
+  recordAddress,
+  releaseAddressHold,
+  setUnverifiedAddress,
+} from '../../db/repositories/email-addresses.js';
+import { findOutboxIdByDedupeKey, insertOutboxRow } from '../../db/repositories/email-outbox.js';
 import { AppError } from '../../shared/errors.js';
-import type { AppDeps } from '../deps.js';
-import { readAddressRecord, recordAddress, releaseAddressHold } from './address-history.js';
-import { hashAddress, isDeliverableAddress, normalizeAddress } from './email-address.js';
-import { enqueueSendEmails } from './enqueue-send-email.js';
-import { queueEmail } from './queue-email.js';
+import { hashAddress, isDeliverableAddress, normalizeAddress } from '../address/email-address.js';
+import { scheduleSendJobs } from '../outbox/schedule-send-job.js';
 import { reserveVerificationEmail } from './verification-limits.js';
 
 /** Repeated requests for the same address within one bucket queue a single email. */
@@ -58,11 +62,7 @@ export async function requestEmailVerification(
 
   const result = await deps.db.transaction(async (tx): Promise<EmailVerificationRequest> => {
     // The row lock serializes one runner's requests (the dedupe check below relies on it).
-    const [runner] = await tx
-      .select({ email: runners.email, verifiedAt: runners.emailVerifiedAt })
-      .from(runners)
-      .where(eq(runners.id, runnerId))
-      .for('update');
+    const runner = await lockRunnerAddress(tx, runnerId);
     if (!runner) throw new AppError('not_found', 'Runner not found', 404);
     const sameAddress = runner.email !== null && normalizeAddress(runner.email) === normalizeAddress(address);
     if (sameAddress && runner.verifiedAt) return { status: 'already-verified', outboxId: null };
@@ -74,10 +74,7 @@ export async function requestEmailVerification(
 
     const bucket = Math.floor(now.getTime() / RESEND_BUCKET_MS);
     const dedupeKey = `verification:${runnerId}:${addressHash.slice(0, 32)}:${bucket}`;
-    const [queued] = await tx
-      .select({ id: emailOutbox.id })
-      .from(emailOutbox)
-      .where(eq(emailOutbox.dedupeKey, dedupeKey));
+    const queued = (await findOutboxIdByDedupeKey(tx, dedupeKey)) !== undefined;
     if (!queued) {
       // Last check before anything is written: a refusal leaves the runner's row untouched.
       await reserveVerificationEmail(
@@ -88,15 +85,12 @@ export async function requestEmailVerification(
       );
     }
 
-    await tx
-      .update(runners)
-      .set({ email: address, emailVerifiedAt: null, emailSuppressedAt: null, updatedAt: now })
-      .where(eq(runners.id, runnerId));
+    await setUnverifiedAddress(tx, runnerId, address, now);
     await recordAddress(tx, runnerId, addressHash);
     if (record.hold) await releaseAddressHold(tx, runnerId, addressHash);
     const outboxId = queued
       ? null
-      : await queueEmail(tx, {
+      : await insertOutboxRow(tx, {
           runnerId,
           template: 'verification',
           dedupeKey,
@@ -106,6 +100,6 @@ export async function requestEmailVerification(
     return { status: outboxId === null ? 'already-queued' : 'queued', outboxId };
   });
 
-  if (result.outboxId !== null) await enqueueSendEmails(deps, [result.outboxId]);
+  if (result.outboxId !== null) await scheduleSendJobs(deps, [result.outboxId]);
   return result;
 }

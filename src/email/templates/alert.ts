@@ -1,5 +1,5 @@
-import type { PlanJson } from '../domain/plan-view.js';
-import type { Units } from '../domain/types.js';
+import type { PlanJson } from '../../domain/plan-view.js';
+import type { Units } from '../../domain/types.js';
 import { type AlertReason, alertReasons, capitalize, subjectPhrase } from './alert-reasons.js';
 import { SECTION_HEADINGS } from './format.js';
 import { renderLayout, STYLE, textFooter } from './layout.js';

@@ -1,4 +1,4 @@
-import { hashAddress, isDeliverableAddress } from './email-address.js';
+import { hashAddress, isDeliverableAddress } from '../address/email-address.js';
 import type { OutboxContent } from './payloads.js';
 
 export type Recipient = {

@@ -1,12 +1,109 @@
-import { and, asc, eq, inArray, max, sql } from 'drizzle-orm';
-import type { DbOrTx, Tx } from '../../db/client.js';
-import { lockKey } from '../../db/locks.js';
-import { emailOutbox, runners } from '../../db/schema/index.js';
-import { holdCurrentAddress } from './address-history.js';
+import { and, asc, eq, inArray, isNull, lte, max, or, sql } from 'drizzle-orm';
+import type { DbOrTx, Tx } from '../client.js';
+import { lockKey } from '../locks.js';
+import { emailOutbox, runners } from '../schema/index.js';
 
-/** Typed queries on the outbox for the sender; business rules live in send-outbox-email.ts. */
+/**
+ * Typed queries on the email outbox (docs/email.md#outbox); the rules that
+ * decide what to send live in src/email/outbox/.
+ */
+
+/** The reasons a runner is parked; a `strava_access` row's payload names one (docs/strava-quota.md). */
+export { STRAVA_REFUSALS, type StravaRefusal } from '../schema/runners.js';
 
 export type OutboxRow = typeof emailOutbox.$inferSelect;
+export type OutboxRowTemplate = OutboxRow['template'];
+
+/** The content of one outbox row, as its producer decided it. */
+export type OutboxRowContent = {
+  template: OutboxRowTemplate;
+  /** Unique per (runner, plan change or detection, template): a replay inserts nothing. */
+  dedupeKey: string;
+  /** Email content only (see src/email/outbox/payloads.ts): never an address or a token. */
+  payload: Record<string, unknown>;
+};
+
+export type NewOutboxRow = OutboxRowContent & {
+  runnerId: string;
+  /** The caller's clock (defaults to the database's `now()`); the 24 h rule and the sweeper compare against it. */
+  now?: Date;
+};
+
+/**
+ * Inserts an outbox row inside the caller's transaction (docs/email.md#outbox).
+ * `ON CONFLICT (dedupe_key) DO NOTHING`, never select-then-insert. Returns the
+ * new row's id, or null when the key already existed; the caller schedules the
+ * send job for the id only after its transaction has committed (`scheduleSendJobs`).
+ */
+export async function insertOutboxRow(tx: DbOrTx, input: NewOutboxRow): Promise<number | null> {
+  const [row] = await tx
+    .insert(emailOutbox)
+    .values({
+      runnerId: input.runnerId,
+      template: input.template,
+      dedupeKey: input.dedupeKey,
+      payload: input.payload,
+      ...(input.now ? { createdAt: input.now, nextAttemptAt: input.now } : {}),
+    })
+    .onConflictDoNothing({ target: emailOutbox.dedupeKey })
+    .returning({ id: emailOutbox.id });
+  return row?.id ?? null;
+}
+
+/**
+ * Inserts one runner's rows at one instant (the emails a plan change calls for),
+ * one `insertOutboxRow` each. Returns the ids of the rows that are new (a replay
+ * inserts none), for the caller to schedule after commit.
+ */
+export async function insertOutboxRows(
+  tx: DbOrTx,
+  runnerId: string,
+  rows: readonly OutboxRowContent[],
+  now: Date,
+): Promise<number[]> {
+  const ids: number[] = [];
+  for (const row of rows) {
+    const id = await insertOutboxRow(tx, { runnerId, ...row, now });
+    if (id !== null) ids.push(id);
+  }
+  return ids;
+}
+
+/** The id of the row with this dedupe key, if one exists. */
+export async function findOutboxIdByDedupeKey(tx: DbOrTx, dedupeKey: string): Promise<number | undefined> {
+  const [row] = await tx
+    .select({ id: emailOutbox.id })
+    .from(emailOutbox)
+    .where(eq(emailOutbox.dedupeKey, dedupeKey));
+  return row?.id;
+}
+
+/**
+ * Pending rows that are due, not claimed by a live sender, and older than
+ * `createdBefore` (fresh rows are scheduled by their producer), most overdue first.
+ */
+export async function findDueStragglerIds(
+  db: DbOrTx,
+  now: Date,
+  createdBefore: Date,
+  limit: number,
+): Promise<number[]> {
+  const rows = await db
+    .select({ id: emailOutbox.id })
+    .from(emailOutbox)
+    .where(
+      and(
+        eq(emailOutbox.status, 'pending'),
+        lte(emailOutbox.nextAttemptAt, now),
+        // A send in flight holds its claim; a claim that ran out (its sender died) is fair game.
+        or(isNull(emailOutbox.claimedUntil), lte(emailOutbox.claimedUntil, now)),
+        lte(emailOutbox.createdAt, createdBefore),
+      ),
+    )
+    .orderBy(asc(emailOutbox.nextAttemptAt))
+    .limit(limit);
+  return rows.map((row) => row.id);
+}
 
 export async function readOutboxHead(tx: Tx, outboxId: number) {
   const [head] = await tx
@@ -80,11 +177,6 @@ export async function readRecipient(tx: Tx, runnerId: string) {
     .from(runners)
     .where(eq(runners.id, runnerId));
   return runner;
-}
-
-/** True while another sender's claim on the row has not run out (docs/outbox.md#claim-send-mark). */
-export function isClaimedElsewhere(row: OutboxRow, now: Date): boolean {
-  return row.claimedUntil !== null && row.claimedUntil.getTime() > now.getTime();
 }
 
 /** Marks rows as being sent by `claimId` until `until`; committed before the SMTP exchange starts. */
@@ -169,19 +261,4 @@ export async function postponeRows(tx: Tx, ids: readonly number[], until: Date):
     .update(emailOutbox)
     .set({ nextAttemptAt: sql`greatest(${emailOutbox.nextAttemptAt}, ${until.toISOString()}::timestamptz)` })
     .where(inArray(emailOutbox.id, [...ids]));
-}
-
-/**
- * The address answered a permanent 5xx: nothing more goes to it until the
- * runner gives one again, and that address stays on hold (no verification
- * email) until the runner confirms it (docs/front-door.md#email-abuse).
- */
-export async function suppressAddress(tx: Tx, runnerId: string, now: Date): Promise<void> {
-  await holdCurrentAddress(tx, runnerId, 'bounced', now);
-  await tx
-    .update(runners)
-    .set({
-      emailSuppressedAt: sql`coalesce(${runners.emailSuppressedAt}, ${now.toISOString()}::timestamptz)`,
-    })
-    .where(eq(runners.id, runnerId));
 }

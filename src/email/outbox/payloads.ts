@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { STRAVA_REFUSALS } from '../../db/schema/runners.js';
+import { STRAVA_REFUSALS } from '../../db/repositories/email-outbox.js';
 import type { PlanJson } from '../../domain/plan-view.js';
 import { AppError } from '../../shared/errors.js';
 

@@ -4,9 +4,9 @@ import {
   describeDetection,
   KIND_HEADINGS,
   largestOfEachKind,
-} from '../domain/detection-text.js';
-import type { DetectionKind, Units } from '../domain/types.js';
-import { formatDayLabel } from '../domain/units.js';
+} from '../../domain/detection-text.js';
+import type { DetectionKind, Units } from '../../domain/types.js';
+import { formatDayLabel } from '../../domain/units.js';
 import { type MetricRow, metricRows } from './format.js';
 import { displayName } from './sanitize.js';
 import type { EmailDetection } from './types.js';
