@@ -15,7 +15,7 @@ import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
 
 const RUNNERS = 3;
 
-/** A shoe-mileage reminder (src/app/email/payloads.ts); the shoe's name tells the rounds apart in the mail. */
+/** A shoe-mileage reminder (src/email/outbox/payloads.ts); the shoe's name tells the rounds apart in the mail. */
 function reminderPayload(shoeName: string) {
   return {
     shoeName,
