@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { suppressAddress } from '../../src/db/repositories/email-addresses.js';
 import { emailOutbox, runners } from '../../src/db/schema/index.js';
+import { suppressAddress } from '../../src/email/address/current-address-hold.js';
 import { unsubscribeUrl } from '../../src/email/links/unsubscribe-link.js';
 import { parseOutboxContent } from '../../src/email/outbox/payloads.js';
 import { renderOutboxEmail } from '../../src/email/outbox/render-outbox-email.js';

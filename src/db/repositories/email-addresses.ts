@@ -1,5 +1,4 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { hashAddress } from '../../email/address/email-address.js';
 import type { DbOrTx } from '../client.js';
 import { type AddressHoldReason, runnerEmailAddresses, runners } from '../schema/index.js';
 
@@ -54,21 +53,23 @@ export async function markAddressVerified(
     });
 }
 
-/**
- * Puts the runner's CURRENT address on hold (an SMTP 5xx bounce, or an
- * unsubscribe). No-op when the runner has no address. The first reason stays.
- */
-export async function holdCurrentAddress(
+/** The runner's current address, or null (no address, or no such runner). */
+export async function readRunnerEmail(tx: DbOrTx, runnerId: string): Promise<string | null> {
+  const [runner] = await tx.select({ email: runners.email }).from(runners).where(eq(runners.id, runnerId));
+  return runner?.email ?? null;
+}
+
+/** Puts one of the runner's addresses on hold (or records it held). The first reason stays. */
+export async function holdAddress(
   tx: DbOrTx,
   runnerId: string,
+  addressHash: string,
   reason: AddressHoldReason,
   now: Date,
 ): Promise<void> {
-  const [runner] = await tx.select({ email: runners.email }).from(runners).where(eq(runners.id, runnerId));
-  if (!runner?.email) return;
   await tx
     .insert(runnerEmailAddresses)
-    .values({ runnerId, addressHash: hashAddress(runner.email), heldAt: now, heldReason: reason })
+    .values({ runnerId, addressHash, heldAt: now, heldReason: reason })
     .onConflictDoUpdate({
       target: [runnerEmailAddresses.runnerId, runnerEmailAddresses.addressHash],
       set: {
@@ -95,16 +96,6 @@ export async function releaseAddressHold(
         reason ? eq(runnerEmailAddresses.heldReason, reason) : undefined,
       ),
     );
-}
-
-/** Lifts an unsubscribe hold on the runner's current address (alerts switched back on in settings). */
-export async function releaseCurrentAddressHold(
-  tx: DbOrTx,
-  runnerId: string,
-  reason: AddressHoldReason,
-): Promise<void> {
-  const [runner] = await tx.select({ email: runners.email }).from(runners).where(eq(runners.id, runnerId));
-  if (runner?.email) await releaseAddressHold(tx, runnerId, hashAddress(runner.email), reason);
 }
 
 /** A runner's address is recorded (unverified, no hold) the first time it is given. */
@@ -138,13 +129,8 @@ export async function setUnverifiedAddress(
     .where(eq(runners.id, runnerId));
 }
 
-/**
- * The address answered a permanent 5xx: nothing more goes to it until the
- * runner gives one again, and that address stays on hold (no verification
- * email) until the runner confirms it (docs/front-door.md#email-abuse).
- */
-export async function suppressAddress(tx: DbOrTx, runnerId: string, now: Date): Promise<void> {
-  await holdCurrentAddress(tx, runnerId, 'bounced', now);
+/** Nothing more goes to the runner's current address (kept from the first time) until they give one again. */
+export async function markAddressSuppressed(tx: DbOrTx, runnerId: string, now: Date): Promise<void> {
   await tx
     .update(runners)
     .set({

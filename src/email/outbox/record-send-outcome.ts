@@ -1,6 +1,5 @@
 import type { AppDeps } from '../../app/deps.js';
 import type { Tx } from '../../db/client.js';
-import { suppressAddress } from '../../db/repositories/email-addresses.js';
 import {
   closeRows,
   holdsClaim,
@@ -10,6 +9,7 @@ import {
   releaseClaim,
 } from '../../db/repositories/email-outbox.js';
 import { AppError } from '../../shared/errors.js';
+import { suppressAddress } from '../address/current-address-hold.js';
 import type { MailDeliveryError } from '../transport/mail-errors.js';
 import type { Claimed } from './claim-outbox-email.js';
 import type { Delivery } from './delivery.js';

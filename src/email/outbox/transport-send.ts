@@ -1,6 +1,7 @@
 import { DeadlineError, withDeadline } from '../../db/client.js';
 import { classifyMailError, MailDeliveryError } from '../transport/mail-errors.js';
-import type { Mailer, OutgoingEmail } from '../transport/mailer.js';
+import type { Mailer } from '../transport/mailer.js';
+import type { OutgoingEmail } from '../transport/outgoing-email.js';
 
 /** Bounds one SMTP exchange (nodemailer's own timeouts bound each step); well inside CLAIM_MS. */
 const SEND_DEADLINE_MS = 60_000;

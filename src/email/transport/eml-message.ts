@@ -1,5 +1,5 @@
 import nodemailer from 'nodemailer';
-import type { OutgoingEmail } from './mailer.js';
+import type { OutgoingEmail } from './outgoing-email.js';
 
 /** RFC 5322's hard limit on a line, in octets, without the CRLF. */
 const MAX_LINE_OCTETS = 998;

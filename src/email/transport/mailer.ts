@@ -4,17 +4,9 @@ import type { Logger } from '../../shared/logger.js';
 import { writeEmlFile } from './eml-file.js';
 import { composeEml } from './eml-message.js';
 import { classifyMailError } from './mail-errors.js';
+import type { OutgoingEmail } from './outgoing-email.js';
 
-/** One message as the outbox sender hands it over; `headers` are already sanitized. */
-export type OutgoingEmail = {
-  to: string;
-  subject: string;
-  text: string;
-  html: string;
-  headers: Record<string, string>;
-  /** Full header value, angle brackets included: `<outbox-12@example.com>`. */
-  messageId: string;
-};
+export type { OutgoingEmail };
 
 export type SentEmail = { messageId: string; response: string };
 

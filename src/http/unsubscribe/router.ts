@@ -1,8 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
 import express, { type Request, type Response, Router } from 'express';
 import type { AppDeps } from '../../app/deps.js';
-import { holdCurrentAddress } from '../../db/repositories/email-addresses.js';
 import { runners } from '../../db/schema/index.js';
+import { holdCurrentAddress } from '../../email/address/current-address-hold.js';
 import { readUnsubscribeToken } from '../../email/links/unsubscribe-link.js';
 import { limitLinkRequests } from '../rate-limit/link-brake.js';
 import { html, sendPage } from './page.js';
