@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import type { Database, Db } from '../db/client.js';
-import type { Mailer } from '../integrations/email/mailer.js';
+import type { Mailer } from '../email/transport/mailer.js';
 import type { StravaClient } from '../integrations/strava/client.js';
 import type { Queues } from '../jobs/queues.js';
 import type { Clock } from '../shared/clock.js';

@@ -1,13 +1,13 @@
 import { eq } from 'drizzle-orm';
 import { lockRunnerState } from '../db/locks.js';
+import { insertOutboxRows } from '../db/repositories/email-outbox.js';
 import { loadPlanHistory } from '../db/repositories/plans.js';
 import { checkIns, runners } from '../db/schema/index.js';
 import { type PlanJson, toPlanJson } from '../domain/plan-view.js';
 import type { Feeling } from '../domain/types.js';
+import { scheduleSendJobs } from '../email/outbox/schedule-send-job.js';
 import { advancePlan } from './analysis/advance-plan.js';
-import { insertOutboxRows } from './analysis/insert-outbox-rows.js';
 import type { AppDeps } from './deps.js';
-import { enqueueSendEmails } from './email/enqueue-send-email.js';
 
 export type CheckInSource = 'page' | 'api' | 'email';
 
@@ -51,7 +51,7 @@ export async function recordCheckIn(
     return { recorded, outboxIds };
   });
   if (!result) return null;
-  await enqueueSendEmails(deps, result.outboxIds);
+  await scheduleSendJobs(deps, result.outboxIds);
   deps.logger.info({ runnerId, source }, 'check-in recorded');
   return result.recorded;
 }

@@ -1,9 +1,9 @@
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { AppDeps } from '../app/deps.js';
-import { sweepOutbox } from '../app/email/sweep-outbox.js';
 import { sweepInbox } from '../app/webhook/sweep-inbox.js';
 import { withDeadline } from '../db/client.js';
+import { sweepOutbox } from '../email/outbox/sweep-outbox.js';
 import type { JobDefinition } from './definition.js';
 import type { QueueName } from './queue-names.js';
 import { checkRedisConfig } from './redis-gate.js';

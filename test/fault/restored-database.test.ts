@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enqueueSendEmail } from '../../src/app/email/enqueue-send-email.js';
-import { queueEmail } from '../../src/app/email/queue-email.js';
 import { openDatabase } from '../../src/db/client.js';
 import { migrateDatabase } from '../../src/db/migrate.js';
+import { insertOutboxRow } from '../../src/db/repositories/email-outbox.js';
 import { runners } from '../../src/db/schema/index.js';
+import { scheduleSendJob } from '../../src/email/outbox/schedule-send-job.js';
 import type { Running } from '../../src/server.js';
 import { startTestApp, testEnv } from '../helpers/app.js';
 import { ADMIN_DATABASE_URL } from '../helpers/db.js';
@@ -15,7 +15,7 @@ import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
 
 const RUNNERS = 3;
 
-/** A shoe-mileage reminder (src/app/email/payloads.ts); the shoe's name tells the rounds apart in the mail. */
+/** A shoe-mileage reminder (src/email/outbox/payloads.ts); the shoe's name tells the rounds apart in the mail. */
 function reminderPayload(shoeName: string) {
   return {
     shoeName,
@@ -91,14 +91,14 @@ describe('fault: a restored database meets a Redis holding its predecessor’s j
   async function sendRound(app: Running, note: string): Promise<number[]> {
     const ids: number[] = [];
     for (const runner of await app.deps.db.select({ id: runners.id }).from(runners)) {
-      const id = await queueEmail(app.deps.db, {
+      const id = await insertOutboxRow(app.deps.db, {
         runnerId: runner.id,
         template: 'shoe_mileage',
         dedupeKey: `shoe:${runner.id}:${note}`,
         payload: reminderPayload(`Trainer ${note}`),
       });
       if (id === null) throw new Error('not inserted');
-      await enqueueSendEmail(app.deps, id);
+      await scheduleSendJob(app.deps, id);
       ids.push(id);
     }
     return ids;

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enqueueSendEmails } from '../../src/app/email/enqueue-send-email.js';
-import { queueEmail } from '../../src/app/email/queue-email.js';
 import { selectRows } from '../../src/db/client.js';
+import { insertOutboxRow } from '../../src/db/repositories/email-outbox.js';
 import { emailOutbox, stravaTokens } from '../../src/db/schema/index.js';
+import { scheduleSendJobs } from '../../src/email/outbox/schedule-send-job.js';
 import { type FaultHarness, sleep, startFaultHarness } from '../helpers/fault-harness.js';
 import { checkLedger, formatLedger } from '../helpers/ledger.js';
 
@@ -66,7 +66,7 @@ describe('fault: Strava and the mail server hang while webhooks arrive', () => {
     }
     const waiting: number[] = [];
     for (const runner of h.runners) {
-      const id = await queueEmail(db, {
+      const id = await insertOutboxRow(db, {
         runnerId: runner.runnerId,
         template: 'shoe_mileage',
         dedupeKey: `shoe:${runner.runnerId}:${randomBytes(4).toString('hex')}`,
@@ -82,7 +82,7 @@ describe('fault: Strava and the mail server hang while webhooks arrive', () => {
       await h.simControl.addFault({ path, hang: true, durationSeconds: HANG_MS / 1000 });
     }
     h.smtpProxy!.setMode('blackhole');
-    await enqueueSendEmails(h.app.deps, waiting);
+    await scheduleSendJobs(h.app.deps, waiting);
     let maxIdle = 0;
     let sampling = true;
     const sampler = (async () => {

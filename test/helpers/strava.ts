@@ -11,7 +11,7 @@ import type { Redis } from 'ioredis';
 import type { AppDeps } from '../../src/app/deps.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { runners } from '../../src/db/schema/index.js';
-import { createMailer } from '../../src/integrations/email/mailer.js';
+import { createMailer } from '../../src/email/transport/mailer.js';
 import {
   createStravaClient,
   type ExchangedAuthorization,

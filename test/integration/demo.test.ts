@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoResult, runDemo } from '../../src/cli/demo/run-demo.js';
-import { formatDay } from '../../src/emails/format.js';
+import { formatDay } from '../../src/email/templates/format.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { freePort } from '../helpers/redis-server.js';
 

@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { suppressAddress } from '../../src/app/email/outbox-rows.js';
-import { parseOutboxContent } from '../../src/app/email/payloads.js';
-import { renderOutboxEmail } from '../../src/app/email/render-outbox-email.js';
-import { unsubscribeUrl } from '../../src/app/email/unsubscribe-link.js';
 import { emailOutbox, runners } from '../../src/db/schema/index.js';
+import { suppressAddress } from '../../src/email/address/current-address-hold.js';
+import { unsubscribeUrl } from '../../src/email/links/unsubscribe-link.js';
+import { parseOutboxContent } from '../../src/email/outbox/payloads.js';
+import { renderOutboxEmail } from '../../src/email/outbox/render-outbox-email.js';
 import type { Clock } from '../../src/shared/clock.js';
 import { deleteRunnerLimiterKeys, runnerLimiterKeys } from '../../src/shared/rate-limit/keys.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';

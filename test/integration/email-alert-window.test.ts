@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enqueueSendEmail } from '../../src/app/email/enqueue-send-email.js';
-import { outboxMessageId } from '../../src/app/email/message-id.js';
-import { queueEmail } from '../../src/app/email/queue-email.js';
-import { sweepOutbox } from '../../src/app/email/sweep-outbox.js';
+import { insertOutboxRow } from '../../src/db/repositories/email-outbox.js';
 import { emailOutbox, runners } from '../../src/db/schema/index.js';
 import type { PlanJson } from '../../src/domain/plan-view.js';
+import { outboxMessageId } from '../../src/email/links/message-id.js';
+import { scheduleSendJob } from '../../src/email/outbox/schedule-send-job.js';
+import { sweepOutbox } from '../../src/email/outbox/sweep-outbox.js';
 import type { Running } from '../../src/server.js';
 import type { Clock } from '../../src/shared/clock.js';
 import { startTestApp, testEnv } from '../helpers/app.js';
@@ -82,14 +82,14 @@ describe('at most one alert per runner per 24 h (docs/email.md, docs/email.md#se
   });
 
   async function queue(runnerId: string, template: 'alert' | 'taper', payload: Record<string, unknown>) {
-    const id = await queueEmail(database.db, {
+    const id = await insertOutboxRow(database.db, {
       runnerId,
       template,
       dedupeKey: `${template}:${runnerId}:${randomBytes(4).toString('hex')}`,
       payload,
       now: time.clock.now(),
     });
-    await enqueueSendEmail(app.deps, id!);
+    await scheduleSendJob(app.deps, id!);
     return id!;
   }
 
@@ -176,14 +176,14 @@ describe('at most one alert per runner per 24 h (docs/email.md, docs/email.md#se
     const before = sink.messages.length;
     // Both rows commit together, then both jobs race.
     const ids = await database.db.transaction(async (tx) => [
-      await queueEmail(tx, {
+      await insertOutboxRow(tx, {
         runnerId,
         template: 'alert',
         dedupeKey: `alert:${runnerId}:a`,
         payload: alertPayload('session_spike'),
         now: time.clock.now(),
       }),
-      await queueEmail(tx, {
+      await insertOutboxRow(tx, {
         runnerId,
         template: 'alert',
         dedupeKey: `alert:${runnerId}:b`,
@@ -192,7 +192,7 @@ describe('at most one alert per runner per 24 h (docs/email.md, docs/email.md#se
       }),
     ]);
     const [a, b] = ids as [number, number];
-    await Promise.all([enqueueSendEmail(app.deps, a), enqueueSendEmail(app.deps, b)]);
+    await Promise.all([scheduleSendJob(app.deps, a), scheduleSendJob(app.deps, b)]);
     await eventually(async () => {
       expect((await row(a)).status).toBe('sent');
       expect((await row(b)).status).toBe('cancelled');

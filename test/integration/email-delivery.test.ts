@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { enqueueSendEmail } from '../../src/app/email/enqueue-send-email.js';
-import { outboxMessageId } from '../../src/app/email/message-id.js';
-import { queueEmail } from '../../src/app/email/queue-email.js';
-import { sweepOutbox } from '../../src/app/email/sweep-outbox.js';
+import { insertOutboxRow } from '../../src/db/repositories/email-outbox.js';
 import { emailOutbox, runners } from '../../src/db/schema/index.js';
 import type { PlanJson } from '../../src/domain/plan-view.js';
+import { outboxMessageId } from '../../src/email/links/message-id.js';
+import { scheduleSendJob } from '../../src/email/outbox/schedule-send-job.js';
+import { sweepOutbox } from '../../src/email/outbox/sweep-outbox.js';
 import { scopedJobId } from '../../src/jobs/job-ids.js';
 import type { Running } from '../../src/server.js';
 import { startTestApp, testEnv } from '../helpers/app.js';
@@ -102,7 +102,7 @@ describe('email delivery through the outbox', () => {
   }
 
   async function queueAlert(runnerId: string, payload: Record<string, unknown> = alertPayload(), now?: Date) {
-    const id = await queueEmail(database.db, {
+    const id = await insertOutboxRow(database.db, {
       runnerId,
       template: 'alert',
       dedupeKey: `alert:${runnerId}:${randomBytes(4).toString('hex')}`,
@@ -134,7 +134,7 @@ describe('email delivery through the outbox', () => {
   it('When an alert is queued for a verified runner, then one email arrives with the contract headers, both parts and links', async () => {
     const runner = await createRunner();
     const id = await queueAlert(runner.id);
-    await enqueueSendEmail(app.deps, id);
+    await scheduleSendJob(app.deps, id);
 
     const sent = await rowWithStatus(id, 'sent');
     const [message] = await sink.waitForMessages(1);
@@ -173,13 +173,13 @@ describe('email delivery through the outbox', () => {
   it('When the same dedupe key is queued twice, then one row and one email', async () => {
     const runner = await createRunner();
     const key = `alert:${runner.id}:v1`;
-    const first = await queueEmail(database.db, {
+    const first = await insertOutboxRow(database.db, {
       runnerId: runner.id,
       template: 'alert',
       dedupeKey: key,
       payload: alertPayload(),
     });
-    const second = await queueEmail(database.db, {
+    const second = await insertOutboxRow(database.db, {
       runnerId: runner.id,
       template: 'alert',
       dedupeKey: key,
@@ -187,8 +187,8 @@ describe('email delivery through the outbox', () => {
     });
     expect(first).not.toBeNull();
     expect(second).toBeNull();
-    await enqueueSendEmail(app.deps, first!);
-    await enqueueSendEmail(app.deps, first!);
+    await scheduleSendJob(app.deps, first!);
+    await scheduleSendJob(app.deps, first!);
     await rowWithStatus(first!, 'sent');
     await new Promise((r) => setTimeout(r, 500));
     expect(sink.messages).toHaveLength(1);
@@ -207,7 +207,7 @@ describe('email delivery through the outbox', () => {
     async (_name, overrides, reason) => {
       const runner = await createRunner(overrides);
       const id = await queueAlert(runner.id);
-      await enqueueSendEmail(app.deps, id);
+      await scheduleSendJob(app.deps, id);
       const cancelled = await rowWithStatus(id, 'cancelled');
       expect(cancelled.lastError).toBe(reason);
       expect(sink.attempts).toHaveLength(0);
@@ -218,7 +218,7 @@ describe('email delivery through the outbox', () => {
     const runner = await createRunner();
     sink.failNext('tempfail');
     const id = await queueAlert(runner.id);
-    await enqueueSendEmail(app.deps, id);
+    await scheduleSendJob(app.deps, id);
     const sent = await rowWithStatus(id, 'sent');
     expect(sent.attempts).toBe(2);
     expect(sink.attempts).toEqual([runner.email, runner.email]);
@@ -229,7 +229,7 @@ describe('email delivery through the outbox', () => {
     const runner = await createRunner();
     sink.failNext('reject');
     const id = await queueAlert(runner.id);
-    await enqueueSendEmail(app.deps, id);
+    await scheduleSendJob(app.deps, id);
     const failed = await rowWithStatus(id, 'failed');
     expect(failed.lastError).toMatch(/^smtp 550 RCPT TO/);
     const [after] = await database.db.select().from(runners).where(eq(runners.id, runner.id));
@@ -242,7 +242,7 @@ describe('email delivery through the outbox', () => {
 
     // Later mail to the suppressed address is cancelled without touching SMTP.
     const next = await queueAlert(runner.id);
-    await enqueueSendEmail(app.deps, next);
+    await scheduleSendJob(app.deps, next);
     expect((await rowWithStatus(next, 'cancelled')).lastError).toBe('address suppressed');
     expect(sink.attempts).toHaveLength(1);
   });
@@ -267,7 +267,7 @@ describe('email delivery through the outbox', () => {
     );
     try {
       const id = await queueAlert(runner.id);
-      await enqueueSendEmail(app.deps, id);
+      await scheduleSendJob(app.deps, id);
       const sent = await rowWithStatus(id, 'sent');
       expect(sent.messageId).toBe(messageIdOf(id));
       // The rolled-back attempt left no trace on the row: its re-send is attempt 1 again.
@@ -287,7 +287,7 @@ describe('email delivery through the outbox', () => {
     const runner = await createRunner();
     sink.failNext('drop-before-250');
     const id = await queueAlert(runner.id);
-    await enqueueSendEmail(app.deps, id);
+    await scheduleSendJob(app.deps, id);
     await rowWithStatus(id, 'sent');
     const ids = sink.messages.map((m) => m.messageId);
     expect(ids).toEqual([messageIdOf(id), messageIdOf(id)]);
@@ -297,7 +297,7 @@ describe('email delivery through the outbox', () => {
     const runner = await createRunner();
     sink.failNext('drop-after-250');
     const id = await queueAlert(runner.id);
-    await enqueueSendEmail(app.deps, id);
+    await scheduleSendJob(app.deps, id);
     const sent = await rowWithStatus(id, 'sent');
     expect(sent.attempts).toBe(1);
     await new Promise((r) => setTimeout(r, 500));
@@ -309,7 +309,7 @@ describe('email delivery through the outbox', () => {
       firstname: 'Eve\r\nBcc: victim@evil.test\u2028X-Injected: yes\nSubject: pwned',
     });
     const id = await queueAlert(runner.id);
-    await enqueueSendEmail(app.deps, id);
+    await scheduleSendJob(app.deps, id);
     await rowWithStatus(id, 'sent');
     const [message] = await sink.waitForMessages(1);
     expect(message!.to).toEqual([runner.email]);
@@ -330,13 +330,13 @@ describe('email delivery through the outbox', () => {
 
   it('When a payload does not match its template, then the row fails without touching SMTP', async () => {
     const runner = await createRunner();
-    const id = await queueEmail(database.db, {
+    const id = await insertOutboxRow(database.db, {
       runnerId: runner.id,
       template: 'taper',
       dedupeKey: `taper:${runner.id}:bad`,
       payload: { plan: 'not a plan' },
     });
-    await enqueueSendEmail(app.deps, id!);
+    await scheduleSendJob(app.deps, id!);
     expect((await rowWithStatus(id!, 'failed')).lastError).toBe('invalid payload');
     expect(sink.attempts).toHaveLength(0);
   });

@@ -5,15 +5,15 @@ import { eq } from 'drizzle-orm';
 import { simpleParser } from 'mailparser';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enqueueSendEmail } from '../../src/app/email/enqueue-send-email.js';
-import { outboxMessageId } from '../../src/app/email/message-id.js';
-import { queueEmail } from '../../src/app/email/queue-email.js';
-import { verifyEmailUrl } from '../../src/app/email/verify-email-link.js';
+import { insertOutboxRow } from '../../src/db/repositories/email-outbox.js';
 import { emailOutbox, runners } from '../../src/db/schema/index.js';
+import { outboxMessageId } from '../../src/email/links/message-id.js';
+import { verifyEmailUrl } from '../../src/email/links/verify-email-link.js';
+import { scheduleSendJob } from '../../src/email/outbox/schedule-send-job.js';
+import { emlFilePath } from '../../src/email/transport/eml-file.js';
 import { requestEmailVerification } from '../../src/http/email-verification/router.js';
 import { html } from '../../src/http/unsubscribe/page.js';
 import { unsubscribeUrl } from '../../src/http/unsubscribe/router.js';
-import { emlFilePath } from '../../src/integrations/email/eml-file.js';
 import type { Running } from '../../src/server.js';
 import type { Clock } from '../../src/shared/clock.js';
 import { AppError } from '../../src/shared/errors.js';
@@ -144,7 +144,7 @@ describe('one-click unsubscribe and email verification (no SMTP_URL: .eml files)
 
     it('an unsubscribed runner gets no more alerts', async () => {
       const runner = await createRunner({ unsubscribedAt: new Date() });
-      const id = await queueEmail(database.db, {
+      const id = await insertOutboxRow(database.db, {
         runnerId: runner.id,
         template: 'shoe_mileage',
         dedupeKey: `shoe:${runner.id}`,
@@ -157,7 +157,7 @@ describe('one-click unsubscribe and email verification (no SMTP_URL: .eml files)
           },
         },
       });
-      await enqueueSendEmail(app.deps, id!);
+      await scheduleSendJob(app.deps, id!);
       await eventually(async () => {
         const [row] = await database.db.select().from(emailOutbox).where(eq(emailOutbox.id, id!));
         expect(row!.status).toBe('cancelled');
@@ -232,7 +232,7 @@ describe('one-click unsubscribe and email verification (no SMTP_URL: .eml files)
     it('the verification email for a replaced address is cancelled, not sent', async () => {
       const runner = await createRunner({ email: null, emailVerifiedAt: null });
       // Both requests commit before any send; the first row's address is gone by send time.
-      const first = await queueEmail(database.db, {
+      const first = await insertOutboxRow(database.db, {
         runnerId: runner.id,
         template: 'verification',
         dedupeKey: `verification:${runner.id}:old`,
@@ -242,7 +242,7 @@ describe('one-click unsubscribe and email verification (no SMTP_URL: .eml files)
         .update(runners)
         .set({ email: 'current@example.com' })
         .where(eq(runners.id, runner.id));
-      await enqueueSendEmail(app.deps, first!);
+      await scheduleSendJob(app.deps, first!);
       await eventually(async () => {
         const [row] = await database.db.select().from(emailOutbox).where(eq(emailOutbox.id, first!));
         expect(row!.status).toBe('cancelled');

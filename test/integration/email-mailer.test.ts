@@ -4,12 +4,12 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mailDomain, outboxMessageId } from '../../src/app/email/message-id.js';
-import { retryDelayMs, SEND_JOB_ATTEMPTS, SEND_JOB_BACKOFF } from '../../src/app/email/retry-policy.js';
 import type { PlanJson } from '../../src/domain/plan-view.js';
-import { renderAlertEmail } from '../../src/emails/alert.js';
-import { classifyMailError, MailDeliveryError } from '../../src/integrations/email/mail-errors.js';
-import { createMailer, type Mailer } from '../../src/integrations/email/mailer.js';
+import { mailDomain, outboxMessageId } from '../../src/email/links/message-id.js';
+import { retryDelayMs, SEND_JOB_ATTEMPTS, SEND_JOB_BACKOFF } from '../../src/email/outbox/retry-policy.js';
+import { renderAlertEmail } from '../../src/email/templates/alert.js';
+import { classifyMailError, MailDeliveryError } from '../../src/email/transport/mail-errors.js';
+import { createMailer, type Mailer } from '../../src/email/transport/mailer.js';
 import { silentLogger } from '../helpers/logger.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
 

@@ -1,8 +1,8 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { unsubscribeUrl } from '../../src/app/email/unsubscribe-link.js';
+import { calendarFeedUrl } from '../../src/calendar/calendar-link.js';
+import { unsubscribeUrl } from '../../src/email/links/unsubscribe-link.js';
 import { ADMIN_LOCKOUT_FAILURES } from '../../src/http/admin/basic-auth.js';
-import { calendarFeedUrl } from '../../src/http/calendar/calendar-link.js';
 import { createCapturingLogger } from '../helpers/logger.js';
 import { connectRunnerViaBrowser, type Harness, startHarness, stopHarness } from '../helpers/web-harness.js';
 

@@ -1,10 +1,10 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRunner as connectThroughCallback } from '../../src/app/connect-runner.js';
-import { sendOutboxEmail } from '../../src/app/email/send-outbox-email.js';
 import { TRANSIENT_BACKOFF, transientRetryDelayMs } from '../../src/app/strava-access/transient-failures.js';
 import { sweepInbox } from '../../src/app/webhook/sweep-inbox.js';
 import { emailOutbox, runners } from '../../src/db/schema/index.js';
+import { sendOutboxEmail } from '../../src/email/outbox/send-outbox-email.js';
 import { analyzeRunnerJob } from '../../src/jobs/analyze-runner/job.js';
 import { reconcileRunnersJob } from '../../src/jobs/reconcile-runners/job.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';

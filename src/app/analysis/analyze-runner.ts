@@ -6,6 +6,7 @@ import {
   recordDetections,
   type StoredDetection,
 } from '../../db/repositories/detections.js';
+import { insertOutboxRows } from '../../db/repositories/email-outbox.js';
 import { deleteSightings, insertSightings, loadSightings } from '../../db/repositories/run-sightings.js';
 import { loadShoes, replaceRuns, upsertShoes } from '../../db/repositories/runs.js';
 import { runners } from '../../db/schema/index.js';
@@ -15,7 +16,6 @@ import type { Detection, Run, Units } from '../../domain/types.js';
 import type { AppDeps } from '../deps.js';
 import { advancePlan } from './advance-plan.js';
 import { fetchWindow } from './fetch-window.js';
-import { insertOutboxRows } from './insert-outbox-rows.js';
 import { type PlannedEmail, shoeMileageEmail } from './plan-emails.js';
 
 const DAY_MS = 86_400_000;

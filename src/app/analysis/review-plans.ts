@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { selectRows } from '../../db/client.js';
 import { lockRunnerState } from '../../db/locks.js';
+import { insertOutboxRows } from '../../db/repositories/email-outbox.js';
 import { planVersions, runners } from '../../db/schema/index.js';
 import type { AppDeps } from '../deps.js';
 import { advancePlan } from './advance-plan.js';
-import { insertOutboxRows } from './insert-outbox-rows.js';
 
 /**
  * Applies time-based plan transitions (taper, maintenance, weekly hold

@@ -1,5 +1,5 @@
-import { deleteEmlFile } from '../../integrations/email/eml-file.js';
-import { outboxMessageId } from '../email/message-id.js';
+import { outboxMessageId } from '../../email/links/message-id.js';
+import { deleteEmlFile } from '../../email/transport/eml-file.js';
 import type { CleanupStep } from './cleanup-step.js';
 
 /**

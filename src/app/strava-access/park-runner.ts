@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { runners, type StravaRefusal } from '../../db/schema/index.js';
+import { scheduleSendJobs } from '../../email/outbox/schedule-send-job.js';
 import type { AppDeps } from '../deps.js';
-import { enqueueSendEmails } from '../email/enqueue-send-email.js';
 import { queueParkedEmail } from './parked-email.js';
 
 /**
@@ -43,6 +43,6 @@ export async function parkRunner(
   if (!parked) return false;
   deps.metrics.stravaRefusals.inc({ reason: refusal });
   deps.logger.warn({ runnerId, refusal }, 'strava refused for good: runner parked until they reconnect');
-  if (parked.outboxId !== null) await enqueueSendEmails(deps, [parked.outboxId]);
+  if (parked.outboxId !== null) await scheduleSendJobs(deps, [parked.outboxId]);
   return true;
 }

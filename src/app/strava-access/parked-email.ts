@@ -1,6 +1,6 @@
 import type { DbOrTx } from '../../db/client.js';
+import { insertOutboxRow } from '../../db/repositories/email-outbox.js';
 import type { StravaRefusal } from '../../db/schema/index.js';
-import { queueEmail } from '../email/queue-email.js';
 
 /**
  * Queues the one email that tells a parked runner what to do (docs/strava-quota.md),
@@ -16,7 +16,7 @@ export async function queueParkedEmail(
   parkedAt: Date,
 ): Promise<number | null> {
   if (!runner.emailVerifiedAt) return null;
-  return queueEmail(tx, {
+  return insertOutboxRow(tx, {
     runnerId: runner.id,
     template: 'strava_access',
     dedupeKey: `strava-access:${runner.id}:${parkedAt.getTime()}`,

@@ -111,7 +111,7 @@ export async function unfinishedEvents(db: Db, runnerId: string): Promise<number
   return row?.n ?? 0;
 }
 
-/** Where the file mailer wrote a message (src/integrations/email/eml-file.ts names files after the Message-ID). */
+/** Where the file mailer wrote a message (src/email/transport/eml-file.ts names files after the Message-ID). */
 export function emlPath(dataDir: string, messageId: string): string {
   const base = messageId.replace(/^<|>$/g, '').replace(/[^A-Za-z0-9._-]/g, '_');
   return path.join(dataDir, 'outbox', `${base}.eml`);

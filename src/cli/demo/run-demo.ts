@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import { readStoredSubscription } from '../../app/strava-subscription.js';
 import { loadConfig } from '../../config.js';
 import { type Db, selectRows } from '../../db/client.js';
-import { formatDay } from '../../emails/format.js';
+import { formatDay } from '../../email/templates/format.js';
 import { QUEUE_NAMES } from '../../jobs/queue-names.js';
 import type { Queues } from '../../jobs/queues.js';
 import { type Running, startRampGuard } from '../../server.js';

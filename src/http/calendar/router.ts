@@ -1,17 +1,7 @@
-import { createHash } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import { Router } from 'express';
 import type { AppDeps } from '../../app/deps.js';
-import { renderPlanIcs } from '../../calendar/plan-ics.js';
-import { loadCurrentPlan } from '../../db/repositories/plans.js';
-import { runners } from '../../db/schema/index.js';
-import { toLocalDate } from '../../domain/plan/local-date.js';
-import { initialPlan } from '../../domain/plan.js';
+import { loadCalendarFeed } from '../../calendar/calendar-feed.js';
 import { tokenParam } from '../unsubscribe/token-param.js';
-import { readCalendarToken } from './calendar-link.js';
-
-/** Eight weeks ahead: long enough to plan with, short enough that a changed plan shows soon. */
-const FEED_WEEKS = 8;
 
 /**
  * `GET /plan.ics?token=…` (docs/contract.md#http-routes): the plan's sessions as an iCalendar feed.
@@ -22,35 +12,11 @@ const FEED_WEEKS = 8;
 export function createCalendarRouter(deps: AppDeps): Router {
   const router = Router();
   router.get('/', async (req, res) => {
-    const now = deps.clock.now();
-    const token = tokenParam(req);
-    const claims = token ? readCalendarToken(deps.config, token, now) : null;
-    const [runner] = claims
-      ? await deps.db
-          .select({
-            id: runners.id,
-            timezone: runners.timezone,
-            connectedAt: runners.connectedAt,
-            linkVersion: runners.linkVersion,
-          })
-          .from(runners)
-          .where(eq(runners.id, claims.runnerId))
-      : [];
-    // A link from before "Reset my calendar link" is dead: same 404 as a forged one.
-    if (!runner || runner.linkVersion !== claims?.linkVersion) {
+    const body = await loadCalendarFeed(deps, tokenParam(req));
+    if (body === null) {
       res.status(404).set('Cache-Control', 'no-store').type('text/plain').send('Not found');
       return;
     }
-    const plan = (await loadCurrentPlan(deps.db, runner.id)) ?? initialPlan(runner.connectedAt);
-    const body = renderPlanIcs({
-      plan,
-      fromLocalDate: toLocalDate(now, runner.timezone),
-      weeks: FEED_WEEKS,
-      publicUrl: deps.config.publicUrl,
-      timezone: runner.timezone,
-      // Opaque: UIDs must not carry the runner's id into shared calendars.
-      calendarId: createHash('sha256').update(`calendar:${runner.id}`).digest('hex').slice(0, 16),
-    });
     res
       .status(200)
       .set({

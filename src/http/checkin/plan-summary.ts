@@ -5,7 +5,7 @@ import {
   PHYSIO_NOTE,
   phaseSummary,
   reviewSentence,
-} from '../../emails/format.js';
+} from '../../email/templates/format.js';
 import { html, type SafeHtml } from '../pages/html.js';
 
 const PHASE_NAMES = { daily: 'Daily', taper: 'Taper', maintenance: 'Maintenance' } as const;

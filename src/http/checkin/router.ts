@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
 import express, { type Response, Router } from 'express';
 import type { AppDeps } from '../../app/deps.js';
-import { readCheckInToken } from '../../app/email/check-in-links.js';
 import { recordCheckIn } from '../../app/record-checkin.js';
 import { runners } from '../../db/schema/index.js';
+import { readCheckInToken } from '../../email/links/check-in-links.js';
 import { html } from '../pages/html.js';
 import { sendPage } from '../pages/layout.js';
 import { FEELING_LABELS } from '../pages/plan/checkin-section.js';

@@ -1,16 +1,16 @@
 import { and, eq, sql } from 'drizzle-orm';
 import express, { type Response, Router } from 'express';
 import type { AppDeps } from '../../app/deps.js';
-import { markAddressVerified } from '../../app/email/address-history.js';
-import { hashAddress } from '../../app/email/email-address.js';
-import { readVerifyEmailToken } from '../../app/email/verify-email-link.js';
+import { markAddressVerified } from '../../db/repositories/email-addresses.js';
 import { runners } from '../../db/schema/index.js';
+import { hashAddress } from '../../email/address/email-address.js';
+import { readVerifyEmailToken } from '../../email/links/verify-email-link.js';
 import { html } from '../pages/html.js';
 import { sendPage } from '../pages/layout.js';
 import { limitLinkRequests } from '../rate-limit/link-brake.js';
 import { tokenParam } from '../unsubscribe/token-param.js';
 
-export { requestEmailVerification } from '../../app/email/request-email-verification.js';
+export { requestEmailVerification } from '../../email/verification/request-email-verification.js';
 
 /**
  * `GET /account/email/verify?token=…` shows a confirm button (GET never changes

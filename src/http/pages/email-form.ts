@@ -1,8 +1,11 @@
 import type { Request, Response } from 'express';
 import type { AppDeps } from '../../app/deps.js';
-import { requestEmailVerification } from '../../app/email/request-email-verification.js';
-import { EmailLimitUnavailableError, EmailRateLimitedError } from '../../app/email/verification-limits.js';
 import type { AddressHoldReason } from '../../db/schema/index.js';
+import { requestEmailVerification } from '../../email/verification/request-email-verification.js';
+import {
+  EmailLimitUnavailableError,
+  EmailRateLimitedError,
+} from '../../email/verification/verification-limits.js';
 import { AppError } from '../../shared/errors.js';
 import { html, type SafeHtml } from './html.js';
 import { formField, pageRunnerId } from './page-session.js';

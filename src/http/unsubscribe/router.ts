@@ -1,14 +1,14 @@
 import { eq, sql } from 'drizzle-orm';
 import express, { type Request, type Response, Router } from 'express';
 import type { AppDeps } from '../../app/deps.js';
-import { holdCurrentAddress } from '../../app/email/address-history.js';
-import { readUnsubscribeToken } from '../../app/email/unsubscribe-link.js';
 import { runners } from '../../db/schema/index.js';
+import { holdCurrentAddress } from '../../email/address/current-address-hold.js';
+import { readUnsubscribeToken } from '../../email/links/unsubscribe-link.js';
 import { limitLinkRequests } from '../rate-limit/link-brake.js';
 import { html, sendPage } from './page.js';
 import { tokenParam } from './token-param.js';
 
-export { unsubscribeUrl } from '../../app/email/unsubscribe-link.js';
+export { unsubscribeUrl } from '../../email/links/unsubscribe-link.js';
 
 /**
  * `GET,POST /unsubscribe?token=…`, one-click unsubscribe (RFC 8058).

@@ -1,7 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { analyzeRunner } from '../../app/analysis/analyze-runner.js';
 import type { AppDeps } from '../../app/deps.js';
-import { enqueueSendEmails } from '../../app/email/enqueue-send-email.js';
 import { refusalOf } from '../../app/strava-access/classify-refusal.js';
 import { parkRunner } from '../../app/strava-access/park-runner.js';
 import {
@@ -9,6 +8,7 @@ import {
   recordTransientFailure,
 } from '../../app/strava-access/transient-failures.js';
 import { runners } from '../../db/schema/index.js';
+import { scheduleSendJobs } from '../../email/outbox/schedule-send-job.js';
 import { withStravaPurpose } from '../../integrations/strava/call-purpose.js';
 import { deferForRateLimit } from '../../integrations/strava/defer.js';
 import { StravaAuthError, StravaRateLimitError } from '../../integrations/strava/errors.js';
@@ -51,7 +51,7 @@ export const analyzeRunnerJob = defineJob({
       if (result.outcome === 'skipped')
         return { outcome: 'skipped', detail: result.reason, forget: result.reason === 'runner deleted' };
       if (state.failures > 0) await clearTransientFailures(deps, runnerId);
-      await enqueueSendEmails(deps, result.outboxIds);
+      await scheduleSendJobs(deps, result.outboxIds);
       return { outcome: 'done', detail: `${result.runs} runs, ${result.detections} new detections` };
     } catch (err) {
       // Strava said no for now: defer the whole queue to the next window instead of burning retries.

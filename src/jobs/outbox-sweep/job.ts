@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { sweepOutbox } from '../../app/email/sweep-outbox.js';
+import { sweepOutbox } from '../../email/outbox/sweep-outbox.js';
 import { defineJob } from '../definition.js';
 
 /** Every minute: re-enqueues pending outbox rows that are due (see sweepOutbox). */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { reviewDuePlans } from '../../app/analysis/review-plans.js';
-import { enqueueSendEmails } from '../../app/email/enqueue-send-email.js';
+import { scheduleSendJobs } from '../../email/outbox/schedule-send-job.js';
 import { defineJob } from '../definition.js';
 
 /** Applies time-based plan transitions (taper, maintenance, hold progression); scheduled hourly. */
@@ -11,7 +11,7 @@ export const reviewPlansJob = defineJob({
   options: () => ({ attempts: 3, backoff: { type: 'exponential', delay: 30_000 } }),
   async process(_data, { deps }) {
     const { reviewed, outboxIds } = await reviewDuePlans(deps);
-    await enqueueSendEmails(deps, outboxIds);
+    await scheduleSendJobs(deps, outboxIds);
     return { outcome: 'done', detail: `${reviewed} plans reviewed, ${outboxIds.length} emails queued` };
   },
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { SEND_JOB_ATTEMPTS, SEND_JOB_BACKOFF } from '../../app/email/retry-policy.js';
-import { sendOutboxEmail } from '../../app/email/send-outbox-email.js';
+import { SEND_JOB_ATTEMPTS, SEND_JOB_BACKOFF } from '../../email/outbox/retry-policy.js';
+import { sendOutboxEmail } from '../../email/outbox/send-outbox-email.js';
 import { defineJob } from '../definition.js';
 
 /** BullMQ job id of an outbox row's send job (no `:`, never all digits). */

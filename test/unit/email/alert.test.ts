@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { KIND_HEADINGS } from '../../../src/domain/detection-text.js';
-import { renderAlertEmail } from '../../../src/emails/alert.js';
-import { SECTION_HEADINGS } from '../../../src/emails/format.js';
-import type { EmailDetection } from '../../../src/emails/types.js';
+import { renderAlertEmail } from '../../../src/email/templates/alert.js';
+import { SECTION_HEADINGS } from '../../../src/email/templates/format.js';
+import type { EmailDetection } from '../../../src/email/templates/types.js';
 import { alertInput, LINKS, PLAN } from './fixtures.js';
 
 /** The text a reader sees in the HTML part: tags dropped, entities decoded, whitespace collapsed. */

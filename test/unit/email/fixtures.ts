@@ -1,5 +1,5 @@
 import type { PlanJson } from '../../../src/domain/plan-view.js';
-import type { AlertEmailInput } from '../../../src/emails/alert.js';
+import type { AlertEmailInput } from '../../../src/email/templates/alert.js';
 
 export const PLAN: PlanJson = {
   phase: 'daily',

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { renderAlertEmail } from '../../../src/emails/alert.js';
-import { sanitizeHeaderValue } from '../../../src/emails/sanitize.js';
-import { renderShoeMileageEmail } from '../../../src/emails/shoe-mileage.js';
-import { renderTaperEmail } from '../../../src/emails/taper.js';
-import type { RenderedEmail } from '../../../src/emails/types.js';
-import { renderVerificationEmail } from '../../../src/emails/verification.js';
+import { renderAlertEmail } from '../../../src/email/templates/alert.js';
+import { sanitizeHeaderValue } from '../../../src/email/templates/sanitize.js';
+import { renderShoeMileageEmail } from '../../../src/email/templates/shoe-mileage.js';
+import { renderTaperEmail } from '../../../src/email/templates/taper.js';
+import type { RenderedEmail } from '../../../src/email/templates/types.js';
+import { renderVerificationEmail } from '../../../src/email/templates/verification.js';
 import { alertInput, HEADER_BREAK, LINE_BREAKS, LINKS, PLAN } from './fixtures.js';
 
 /** Strings that are mostly line breaks and header-looking text, plus arbitrary unicode. */

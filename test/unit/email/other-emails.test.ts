@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { renderShoeMileageEmail } from '../../../src/emails/shoe-mileage.js';
-import { renderTaperEmail } from '../../../src/emails/taper.js';
-import { renderVerificationEmail } from '../../../src/emails/verification.js';
+import { renderShoeMileageEmail } from '../../../src/email/templates/shoe-mileage.js';
+import { renderTaperEmail } from '../../../src/email/templates/taper.js';
+import { renderVerificationEmail } from '../../../src/email/templates/verification.js';
 import { LINKS, PLAN } from './fixtures.js';
 
 const hrefs = (html: string) =>

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { STRAVA_REFUSALS } from '../../../src/db/schema/index.js';
-import { renderStravaAccessEmail } from '../../../src/emails/strava-access.js';
+import { renderStravaAccessEmail } from '../../../src/email/templates/strava-access.js';
 import { HEADER_BREAK, LINE_BREAKS } from './fixtures.js';
 
 const LINKS = {

@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import type { AppDeps } from '../../../app/deps.js';
 import { recordCheckIn } from '../../../app/record-checkin.js';
 import type { Feeling } from '../../../domain/types.js';
-import { SECTION_HEADINGS } from '../../../emails/format.js';
+import { SECTION_HEADINGS } from '../../../email/templates/format.js';
 import { html, type SafeHtml } from '../html.js';
 import { sendPrivatePage } from '../layout.js';
 import { formField, pageForm, pageRunnerId, siteOf } from '../page-session.js';

@@ -1,7 +1,7 @@
 import { describeDetection } from '../../../domain/detection-text.js';
 import type { DetectionKind, Severity, Units } from '../../../domain/types.js';
 import { formatDayLabel } from '../../../domain/units.js';
-import { formatDay, SECTION_HEADINGS } from '../../../emails/format.js';
+import { formatDay, SECTION_HEADINGS } from '../../../email/templates/format.js';
 import { html, type SafeHtml } from '../html.js';
 import { viewOnStrava } from '../strava-brand.js';
 import { severityText } from './detection-labels.js';

@@ -1,5 +1,5 @@
 import type { PlanExerciseJson } from '../../../domain/plan-view.js';
-import { exerciseView, GUIDANCE_NOTE, SECTION_HEADINGS } from '../../../emails/format.js';
+import { exerciseView, GUIDANCE_NOTE, SECTION_HEADINGS } from '../../../email/templates/format.js';
 import { html, type SafeHtml } from '../html.js';
 import { exerciseDrawing } from './exercise-drawings.js';
 

@@ -1,6 +1,6 @@
 import { formatDayLabel } from '../../../domain/messages.js';
 import type { PlanHistoryJson } from '../../../domain/plan-view.js';
-import { formatDay } from '../../../emails/format.js';
+import { formatDay } from '../../../email/templates/format.js';
 import { html, type SafeHtml } from '../html.js';
 import { kindLabel } from './detection-labels.js';
 import type { DetectionRow } from './load-plan-page.js';

@@ -1,4 +1,4 @@
-import { PHYSIO_NOTE } from '../../../emails/format.js';
+import { PHYSIO_NOTE } from '../../../email/templates/format.js';
 import { html, type SafeHtml } from '../html.js';
 import { importProgress, isImporting } from '../import-progress.js';
 import type { RunnerRow } from '../load-runner.js';

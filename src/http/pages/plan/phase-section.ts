@@ -1,7 +1,7 @@
 import { formatDayLabel } from '../../../domain/messages.js';
 import { addDaysToLocalDate, WEEKDAYS, weekdayOf } from '../../../domain/plan/local-date.js';
 import { type PlanJson, weekSchedule } from '../../../domain/plan-view.js';
-import { phaseSummary, reviewSentence } from '../../../emails/format.js';
+import { phaseSummary, reviewSentence } from '../../../email/templates/format.js';
 import { html, type SafeHtml } from '../html.js';
 
 const PHASE_NAMES = { daily: 'Daily', taper: 'Taper', maintenance: 'Maintenance' } as const;

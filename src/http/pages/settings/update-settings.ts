@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
 import type { RequestHandler } from 'express';
 import type { AppDeps } from '../../../app/deps.js';
-import { releaseCurrentAddressHold } from '../../../app/email/address-history.js';
 import { resetRunnerLinks } from '../../../app/reset-runner-links.js';
 import { runners } from '../../../db/schema/index.js';
+import { releaseCurrentAddressHold } from '../../../email/address/current-address-hold.js';
 import { submitEmail } from '../email-form.js';
 import { html } from '../html.js';
 import { sendPrivatePage } from '../layout.js';
