@@ -9,6 +9,7 @@ import { scheduleSendJob } from '../../src/email/outbox/schedule-send-job.js';
 import type { Running } from '../../src/server.js';
 import { startTestApp, testEnv } from '../helpers/app.js';
 import { ADMIN_DATABASE_URL } from '../helpers/db.js';
+import { eventually } from '../helpers/eventually.js';
 import { silentLogger } from '../helpers/logger.js';
 import { startRedisServer } from '../helpers/redis-server.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
@@ -109,8 +110,12 @@ describe('fault: a restored database meets a Redis holding its predecessor’s j
     const firstIds = await sendRound(first, 'first');
     await sink.waitForMessages(RUNNERS, 30_000);
     const firstMessageIds = sink.messages.map((m) => m.messageId);
-    // Redis keeps the finished send jobs (an hour) after the database that made them is gone.
-    expect(await first.deps.queues.email.getCompletedCount()).toBe(RUNNERS);
+    // Redis keeps the finished send jobs (an hour) after the database that made them is gone. A job
+    // is marked completed just after its message reached the sink, so wait for the marks too.
+    await eventually(
+      async () => expect(await first.deps.queues.email.getCompletedCount()).toBe(RUNNERS),
+      10_000,
+    );
     await first.stop();
 
     await admin.query(`create database ${names.restored} template ${names.snapshot}`);
