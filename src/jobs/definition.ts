@@ -1,16 +1,9 @@
 import type { JobsOptions } from 'bullmq';
 import type { z } from 'zod';
 import type { AppDeps } from '../app/deps.js';
+import type { JobOutcome } from '../app/queue/job-outcome.js';
 import { scopeJobOptions } from './job-ids.js';
 import type { QueueName } from './queue-names.js';
-
-/**
- * What a processor reports: `skipped` is a normal outcome, not a failure.
- * `forget`: the job's record names a runner who has left; the worker removes
- * it as soon as it finishes (docs/disconnect.md). `detail` is stored in Redis:
- * ids and counts only, never names or addresses.
- */
-export type JobOutcome = { outcome: 'done' | 'skipped'; detail?: string; forget?: boolean };
 
 export type JobContext = {
   deps: AppDeps;

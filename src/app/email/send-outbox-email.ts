@@ -1,8 +1,8 @@
 import { DeadlineError, type Tx, withDeadline } from '../../db/client.js';
 import { classifyMailError, MailDeliveryError } from '../../integrations/email/mail-errors.js';
-import type { JobOutcome } from '../../jobs/definition.js';
 import { AppError } from '../../shared/errors.js';
 import type { AppDeps } from '../deps.js';
+import type { JobOutcome } from '../queue/job-outcome.js';
 import { type Claimed, claimOutboxEmail, type Decision } from './claim-outbox-email.js';
 import { outboxMessageId } from './message-id.js';
 import {
