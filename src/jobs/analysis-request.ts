@@ -1,10 +1,12 @@
 import type { JobsOptions } from 'bullmq';
-import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppDeps } from '../app/deps.js';
-import type { DbOrTx } from '../db/client.js';
-import { selectRows, withDeadline } from '../db/client.js';
-import { runners } from '../db/schema/index.js';
+import { withDeadline } from '../db/client.js';
+import {
+  ANALYSIS_COALESCE_MS,
+  type AnalysisTiming,
+  markAnalysisDue,
+} from '../db/repositories/analysis-due.js';
 import { reportEnqueueFailure } from './enqueue-failure.js';
 import { scopeJobOptions } from './job-ids.js';
 
@@ -19,18 +21,9 @@ export const ANALYSIS_QUEUE = 'analysis' as const;
 export const ZAnalyzeRunnerPayload = z.object({ runnerId: z.uuid() });
 export type AnalyzeRunnerPayload = z.infer<typeof ZAnalyzeRunnerPayload>;
 
-/**
- * How long a request that arrives while the runner's analysis is running or due waits before its
- * follow-up analysis starts, so a burst of events costs at most two analyses
- * (docs/analysis-latency.md). A request with nothing running or due starts at once.
- */
-export const ANALYSIS_COALESCE_MS = 3_000;
 export const ANALYSIS_ATTEMPTS = 5;
 /** The producer connection fails fast when Redis is down; this bounds a slow (paused) Redis too. */
 const ENQUEUE_DEADLINE_MS = 300;
-
-/** `immediate`: nothing was running or due for the runner, so the analysis starts now. */
-export type AnalysisTiming = { immediate: boolean };
 
 /**
  * Connect backfills are interactive: BullMQ takes jobs without a priority before any prioritized
@@ -64,31 +57,6 @@ export function analyzeRunnerJobOptions(
     attempts: ANALYSIS_ATTEMPTS,
     backoff: { type: 'exponential', delay: 5_000, jitter: 0.5 },
   };
-}
-
-/**
- * Durable half of a request: `analysis_due_at` survives a Redis wipe and the
- * inbox sweeper re-enqueues it. Always the latest request time, not the
- * first: the analysis clears it only when its Strava read started after it
- * (`analysis_due_at <= readStartedAt`), so a request arriving mid-analysis
- * stays due. Pass the caller's transaction to commit it with other writes.
- * Returns the timing for `enqueueAnalysis`: immediate unless an analysis was
- * already due (queued or running: the mark is cleared only at its commit) or
- * one read Strava less than ANALYSIS_COALESCE_MS ago (its job may still be
- * finishing, and a burst that straddles its commit must not start a third).
- */
-export async function markAnalysisDue(db: DbOrTx, runnerId: string, now: Date): Promise<AnalysisTiming> {
-  const recent = new Date(now.getTime() - ANALYSIS_COALESCE_MS);
-  // The sub-select reads the row before this statement's update (and locks it against a concurrent mark).
-  const rows = await selectRows<{ busy: boolean }>(
-    db,
-    sql`update ${runners} as r set analysis_due_at = ${now.toISOString()}::timestamptz
-        from (select id, analysis_due_at, last_analyzed_at from ${runners} where id = ${runnerId} for update) as prior
-        where r.id = prior.id
-        returning (prior.analysis_due_at is not null
-          or coalesce(prior.last_analyzed_at > ${recent.toISOString()}::timestamptz, false)) as busy`,
-  );
-  return { immediate: rows[0]?.busy !== true };
 }
 
 /**

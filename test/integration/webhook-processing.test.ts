@@ -7,14 +7,11 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppDeps } from '../../src/app/deps.js';
 import { eventKeyOf } from '../../src/app/webhook/event-key.js';
+import { ANALYSIS_COALESCE_MS } from '../../src/db/repositories/analysis-due.js';
 import { runners, webhookInbox } from '../../src/db/schema/index.js';
 import { createApp } from '../../src/http/app.js';
 import { createStravaWebhookRouter } from '../../src/http/strava-webhook/route.js';
-import {
-  ANALYSIS_COALESCE_MS,
-  ANALYZE_RUNNER_JOB,
-  enqueueAnalysis,
-} from '../../src/jobs/analysis-request.js';
+import { ANALYZE_RUNNER_JOB, enqueueAnalysis } from '../../src/jobs/analysis-request.js';
 import { scopedJobId } from '../../src/jobs/job-ids.js';
 import { createWorkerConnection } from '../../src/jobs/redis.js';
 import { stravaEventJob } from '../../src/jobs/strava-event/job.js';

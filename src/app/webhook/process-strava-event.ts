@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
+import { markAnalysisDue } from '../../db/repositories/analysis-due.js';
 import { webhookInbox } from '../../db/schema/index.js';
-import { enqueueAnalysis, markAnalysisDue } from '../../jobs/analysis-request.js';
+import { enqueueAnalysis } from '../../jobs/analysis-request.js';
 import { scheduleDeauthRecheck } from '../../jobs/deauth-recheck/job.js';
 import { summarizeError } from '../../shared/error-shape.js';
 import { isRetryable } from '../../shared/errors.js';
