@@ -3,7 +3,6 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { AppDeps } from './app/deps.js';
 import type { Config } from './config.js';
 import { openDatabase, withDeadline } from './db/client.js';
 import { prepareDatabase } from './db/prepare-database.js';
@@ -16,6 +15,8 @@ import { createMailer } from './integrations/email/mailer.js';
 import { createStravaClient } from './integrations/strava/client.js';
 import { attachWorkers } from './jobs/attach-workers.js';
 import { planCapacity } from './jobs/capacity.js';
+import { createJobQueue } from './jobs/job-queue.js';
+import type { ProcessDeps } from './jobs/process-deps.js';
 import { closeQueues, createQueues } from './jobs/queues.js';
 import { createProducerConnection, createWorkerConnection } from './jobs/redis.js';
 import { JOB_REGISTRY } from './jobs/registry.js';
@@ -35,7 +36,7 @@ export type StartOptions = {
 };
 
 export type Running = {
-  deps: AppDeps;
+  deps: ProcessDeps;
   /** Base URL of the HTTP server (both roles serve at least /healthz, /readyz, /metrics). */
   url: string;
   server: Server;
@@ -107,8 +108,9 @@ export async function startRampGuard({
   // Sandbox mode: the Strava simulator is served by the web role under /sim (never in production).
   const sandbox =
     runsWeb && config.sandbox && !config.isProduction ? await createSandboxSimulator(base) : undefined;
-  const deps: AppDeps = {
+  const deps: ProcessDeps = {
     ...base,
+    jobs: createJobQueue(base),
     strava: createStravaClient(base),
     mailer,
     ...(sandbox ? { sandbox: sandbox.view } : {}),

@@ -1,6 +1,6 @@
 /**
  * The web role's share of this process's Postgres connections (docs/capacity.md). The webhook's
- * group commit sizes itself by it, and the capacity plan (src/jobs/capacity.ts) reserves it
+ * group commit sizes itself by it, and the worker role's capacity plan (`planCapacity`) reserves it
  * before sizing the workers.
  */
 

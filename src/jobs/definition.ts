@@ -2,8 +2,9 @@ import type { JobsOptions } from 'bullmq';
 import type { z } from 'zod';
 import type { AppDeps } from '../app/deps.js';
 import type { JobOutcome } from '../app/queue/job-outcome.js';
-import { scopeJobOptions } from './job-ids.js';
+import { type JobIdSource, scopeJobOptions } from './job-ids.js';
 import type { QueueName } from './queue-names.js';
+import type { Queues } from './queues.js';
 
 export type JobContext = {
   deps: AppDeps;
@@ -38,7 +39,7 @@ export function defineJob<T>(definition: JobDefinition<T>): JobDefinition<T> {
 }
 
 /** Where jobs go: the queues, and the database whose lifetime namespaces the job ids. */
-export type JobSink = Pick<AppDeps, 'queues' | 'database'>;
+export type JobSink = { queues: Queues; database: JobIdSource };
 
 /** One add's name, validated payload and options (job ids namespaced, docs/job-ids.md). */
 export function jobToAdd<T>(sink: JobSink, job: JobDefinition<T>, data: T) {

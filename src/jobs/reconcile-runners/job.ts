@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { markAnalysisDue } from '../../db/repositories/analysis-due.js';
 import { findRunnersToReconcile } from '../../db/repositories/runner-reconcile.js';
-import { requestAnalysis } from '../analysis-request.js';
 import { defineJob } from '../definition.js';
 
 /**
@@ -27,7 +27,10 @@ export const reconcileRunnersJob = defineJob({
     const now = deps.clock.now();
     const cutoff = new Date(now.getTime() - RECONCILE_AFTER_MS);
     const stale = await findRunnersToReconcile(deps.db, { cutoff, now, limit: BATCH });
-    for (const id of stale) await requestAnalysis(deps, id, 'reconcile');
+    for (const id of stale) {
+      const timing = await markAnalysisDue(deps.db, id, deps.clock.now());
+      await deps.jobs.requestAnalysis(id, { reason: 'reconcile', timing });
+    }
     return { outcome: 'done', detail: `${stale.length} runners re-read` };
   },
 });
