@@ -28,8 +28,8 @@
  * the follow-up (docs/analysis-latency.md).
  */
 import { inArray, sql } from 'drizzle-orm';
+import { ANALYSIS_COALESCE_MS } from '../src/db/repositories/analysis-due.js';
 import { detections } from '../src/db/schema/index.js';
-import { ANALYSIS_COALESCE_MS } from '../src/jobs/analysis-request.js';
 import {
   appendResults,
   describeMachine,

@@ -3,26 +3,27 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { AppDeps } from './app/deps.js';
 import type { Config } from './config.js';
-import { openDatabase, withDeadline } from './db/client.js';
-import { prepareDatabase } from './db/prepare-database.js';
-import { createMailer } from './email/transport/mailer.js';
+import { type Database, openDatabase, withDeadline } from './db/client.js';
+import { type DatabasePreparation, prepareDatabase } from './db/prepare-database.js';
+import { createMailer, type Mailer } from './email/transport/mailer.js';
 import { createApp } from './http/app.js';
 import { createRoutes } from './http/routes.js';
-import { createSandboxSimulator } from './http/sandbox/create-sandbox-simulator.js';
+import { createSandboxSimulator, type SandboxSimulator } from './http/sandbox/create-sandbox-simulator.js';
 import { createSandboxMailRouter, SANDBOX_MAIL_PATH } from './http/sandbox/mail/mail-pages.js';
 import { subscribeSandboxWebhooks } from './http/sandbox/subscribe-sandbox-webhooks.js';
 import { createStravaClient } from './integrations/strava/client.js';
-import { attachWorkers } from './jobs/attach-workers.js';
-import { planCapacity } from './jobs/capacity.js';
-import { closeQueues, createQueues } from './jobs/queues.js';
+import { type AttachedWorkers, attachWorkers } from './jobs/attach-workers.js';
+import { type CapacityPlan, planCapacity } from './jobs/capacity.js';
+import { createJobQueue } from './jobs/job-queue.js';
+import type { ProcessDeps } from './jobs/process-deps.js';
+import { closeQueues, createQueues, type Queues } from './jobs/queues.js';
 import { createProducerConnection, createWorkerConnection } from './jobs/redis.js';
 import { JOB_REGISTRY } from './jobs/registry.js';
 import type { WorkerOptions } from './jobs/worker.js';
 import { type Clock, systemClock } from './shared/clock.js';
 import { isDatabaseUnavailable } from './shared/dependency-errors.js';
-import { createDependencyHealth } from './shared/dependency-health.js';
+import { createDependencyHealth, type DependencyHealth } from './shared/dependency-health.js';
 import type { Logger } from './shared/logger.js';
 import { createMetrics } from './shared/metrics.js';
 
@@ -35,7 +36,7 @@ export type StartOptions = {
 };
 
 export type Running = {
-  deps: AppDeps;
+  deps: ProcessDeps;
   /** Base URL of the HTTP server (both roles serve at least /healthz, /readyz, /metrics). */
   url: string;
   server: Server;
@@ -67,6 +68,39 @@ export async function startRampGuard({
   clock = systemClock,
   workerOptions,
 }: StartOptions): Promise<Running> {
+  warnAboutMode(config, logger);
+  const capacity = planCapacity(config);
+  const health = createDependencyHealth({ logger, role: config.role });
+  const { database, preparation } = await openPreparedDatabase(config, logger, capacity, health);
+  const built = await buildDeps({ config, logger, clock, health, database });
+  const { deps } = built;
+  const workers = await startWorkerRole(deps, { preparation, capacity, workerOptions });
+  const http = await startHttp(deps, built.sandbox, workers.attached);
+  logStarted(deps, capacity, http.port);
+  // In the background: the simulator's validation GET needs this server listening (and the database).
+  const subscribing = built.sandbox
+    ? preparation.ready.then(() => subscribeSandboxWebhooks(deps, http.port))
+    : undefined;
+  const steps = shutdownSteps({ ...built, ...workers, preparation, server: http.server, subscribing });
+  let stopped: Promise<void> | undefined;
+  return {
+    deps,
+    url: http.url,
+    server: http.server,
+    workers: workers.attached?.workers ?? [],
+    workersAttached: workers.attached?.attached ?? Promise.resolve(),
+    steps,
+    stop() {
+      stopped ??= (async () => {
+        for (const step of steps)
+          await step.run().catch((err) => logger.warn({ err, step: step.name }, 'stop step failed'));
+      })();
+      return stopped;
+    },
+  };
+}
+
+function warnAboutMode(config: Config, logger: Logger): void {
   if (config.sandbox) {
     logger.warn(
       'SANDBOX MODE: no Strava credentials, the built-in Strava simulator at /sim stands in for Strava',
@@ -78,8 +112,15 @@ export async function startRampGuard({
       'using generated development secrets',
     );
   }
-  const capacity = planCapacity(config);
-  const health = createDependencyHealth({ logger, role: config.role });
+}
+
+/** Opens the pool and starts migrating; only a broken migration fails the start, an unreachable Postgres does not. */
+async function openPreparedDatabase(
+  config: Config,
+  logger: Logger,
+  capacity: CapacityPlan,
+  health: DependencyHealth,
+): Promise<{ database: Database; preparation: DatabasePreparation }> {
   const database = openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -91,30 +132,84 @@ export async function startRampGuard({
     else logger.warn({ err }, 'postgres connection error');
   });
   const preparation = prepareDatabase(database, health, logger);
-  // A broken migration still fails the start; an unreachable Postgres does not.
   await preparation.firstAttempt.catch(async (err: unknown) => {
     health.stop();
     await database.close();
     throw err;
   });
+  return { database, preparation };
+}
+
+type BuiltDeps = {
+  deps: ProcessDeps;
+  redis: Redis;
+  queues: Queues;
+  mailer: Mailer;
+  sandbox: SandboxSimulator | undefined;
+};
+
+/** The composition root proper: every dependency of the use cases, built once for this process. */
+async function buildDeps({
+  config,
+  logger,
+  clock,
+  health,
+  database,
+}: {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  health: DependencyHealth;
+  database: Database;
+}): Promise<BuiltDeps> {
   const redis = createProducerConnection(config.redisUrl, logger, health);
   const queues = createQueues(redis, config.queuePrefix, logger, health);
   const metrics = createMetrics();
   const base = { config, logger, database, db: database.db, redis, queues, metrics, clock, health };
   const mailer = createMailer(config, logger);
-  const runsWeb = config.role !== 'worker';
-  const runsWorker = config.role !== 'web';
   // Sandbox mode: the Strava simulator is served by the web role under /sim (never in production).
   const sandbox =
-    runsWeb && config.sandbox && !config.isProduction ? await createSandboxSimulator(base) : undefined;
-  const deps: AppDeps = {
+    runsWeb(config) && config.sandbox && !config.isProduction
+      ? await createSandboxSimulator(base)
+      : undefined;
+  const deps: ProcessDeps = {
     ...base,
+    jobs: createJobQueue(base),
     strava: createStravaClient(base),
     mailer,
     ...(sandbox ? { sandbox: sandbox.view } : {}),
   };
+  return { deps, redis, queues, mailer, sandbox };
+}
 
-  const workerRedis = runsWorker ? createWorkerConnection(config.redisUrl, logger, {}, health) : undefined;
+function runsWeb(config: Config): boolean {
+  return config.role !== 'worker';
+}
+
+function runsWorker(config: Config): boolean {
+  return config.role !== 'web';
+}
+
+/**
+ * Worker roles: workers attach once the database is migrated and Redis is there. With everything
+ * up, start as before (workers running when this resolves); otherwise do not wait.
+ */
+async function startWorkerRole(
+  deps: ProcessDeps,
+  {
+    preparation,
+    capacity,
+    workerOptions,
+  }: {
+    preparation: DatabasePreparation;
+    capacity: CapacityPlan;
+    workerOptions: StartOptions['workerOptions'];
+  },
+): Promise<{ workerRedis: Redis | undefined; attached: AttachedWorkers | undefined }> {
+  const { config, logger, health, database } = deps;
+  const workerRedis = runsWorker(config)
+    ? createWorkerConnection(config.redisUrl, logger, {}, health)
+    : undefined;
   const attached = workerRedis
     ? attachWorkers(deps, {
         registry: JOB_REGISTRY,
@@ -124,16 +219,24 @@ export async function startRampGuard({
         ...(workerOptions ? { workerOptions } : {}),
       })
     : undefined;
-  // With everything up, start as before: workers running when this resolves. Otherwise do not wait.
   if (attached && database.lifetime.known()) {
     await Promise.race([attached.attached, new Promise((r) => setTimeout(r, ATTACH_GRACE_MS).unref())]);
   }
+  return { workerRedis, attached };
+}
 
+/** Both roles listen: the web role with every route, the worker role with the ops routes only. */
+async function startHttp(
+  deps: ProcessDeps,
+  sandbox: SandboxSimulator | undefined,
+  attached: AttachedWorkers | undefined,
+): Promise<{ server: Server; port: number; url: string }> {
+  const { config } = deps;
   // The mailbox first: /sim/mail is RampGuard's page, everything else under /sim is the simulator's.
   const sandboxMounts = sandbox
     ? [{ path: SANDBOX_MAIL_PATH, router: createSandboxMailRouter(deps) }, sandbox.mount]
     : [];
-  const app = createApp(deps, runsWeb ? [...createRoutes(deps), ...sandboxMounts] : [], {
+  const app = createApp(deps, runsWeb(config) ? [...createRoutes(deps), ...sandboxMounts] : [], {
     ...(attached ? { workersState: attached.state } : {}),
   });
   const server = app.listen(config.port, config.host);
@@ -142,7 +245,10 @@ export async function startRampGuard({
   server.requestTimeout = 10_000;
   server.headersTimeout = 5_000;
   const port = (server.address() as AddressInfo).port;
-  const url = `http://127.0.0.1:${port}`;
+  return { server, port, url: `http://127.0.0.1:${port}` };
+}
+
+function logStarted({ config, logger, database, health }: ProcessDeps, capacity: CapacityPlan, port: number) {
   logger.info(
     {
       role: config.role,
@@ -150,17 +256,34 @@ export async function startRampGuard({
       publicUrl: config.publicUrl,
       database: database.kind,
       poolSize: capacity.poolSize,
-      concurrency: runsWorker ? capacity.concurrency : undefined,
+      concurrency: runsWorker(config) ? capacity.concurrency : undefined,
       waitingFor: (['database', 'redis'] as const).filter((d) => health.state(d) === 'down'),
     },
     'RampGuard started',
   );
-  // In the background: the simulator's validation GET needs this server listening (and the database).
-  const subscribing = sandbox
-    ? preparation.ready.then(() => subscribeSandboxWebhooks(deps, port))
-    : undefined;
+}
 
-  const steps = [
+/** The shutdown order (docs/reliability.md#ordered-shutdown): each step after the ones that use what it closes. */
+function shutdownSteps({
+  deps,
+  redis,
+  queues,
+  mailer,
+  sandbox,
+  workerRedis,
+  attached,
+  preparation,
+  server,
+  subscribing,
+}: BuiltDeps & {
+  workerRedis: Redis | undefined;
+  attached: AttachedWorkers | undefined;
+  preparation: DatabasePreparation;
+  server: Server;
+  subscribing: Promise<void> | undefined;
+}): Running['steps'] {
+  const { config, logger, health, database } = deps;
+  return [
     ...(sandbox
       ? [
           {
@@ -195,22 +318,6 @@ export async function startRampGuard({
     },
     { name: 'database', run: () => database.close() },
   ];
-  let stopped: Promise<void> | undefined;
-  return {
-    deps,
-    url,
-    server,
-    workers: attached?.workers ?? [],
-    workersAttached: attached?.attached ?? Promise.resolve(),
-    steps,
-    stop() {
-      stopped ??= (async () => {
-        for (const step of steps)
-          await step.run().catch((err) => logger.warn({ err, step: step.name }, 'stop step failed'));
-      })();
-      return stopped;
-    },
-  };
 }
 
 /** QUIT when connected; with Redis away, stop the reconnect loop instead of waiting for it. */

@@ -1,11 +1,11 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
+import { markAnalysisDue } from '../db/repositories/analysis-due.js';
 import { insertPlanVersion, loadCurrentPlan } from '../db/repositories/plans.js';
 import { deleteSightings } from '../db/repositories/run-sightings.js';
 import { runners } from '../db/schema/index.js';
 import { initialPlan } from '../domain/plan.js';
 import type { ExchangedAuthorization } from '../integrations/strava/client.js';
-import { enqueueAnalysis, markAnalysisDue } from '../jobs/analysis-request.js';
 import type { AppDeps } from './deps.js';
 
 /** What RampGuard asks Strava for (docs/contract.md#http-routes). */
@@ -108,7 +108,8 @@ export async function connectRunner(
   });
   // After commit: Redis never holds a transaction open. A failed add is left to the sweeper (due mark committed).
   if (connected.timing)
-    await enqueueAnalysis(deps, connected.runnerId, 'connect', {
+    await deps.jobs.requestAnalysis(connected.runnerId, {
+      reason: 'connect',
       timing: connected.timing,
       priority: 'interactive',
     });

@@ -3,15 +3,15 @@ import type { Config } from '../config.js';
 import type { Database, Db } from '../db/client.js';
 import type { Mailer } from '../email/transport/mailer.js';
 import type { StravaClient } from '../integrations/strava/client.js';
-import type { Queues } from '../jobs/queues.js';
 import type { Clock } from '../shared/clock.js';
 import type { DependencyHealth } from '../shared/dependency-health.js';
 import type { Logger } from '../shared/logger.js';
 import type { Metrics } from '../shared/metrics.js';
+import type { JobQueue } from './queue/job-queue.js';
 
 /**
  * Everything use cases, routes and job processors need, built once per process
- * by `src/main.ts` (the composition root) and passed down explicitly.
+ * by the composition root (`startRampGuard` in src/server.ts) and passed down explicitly.
  */
 export type AppDeps = {
   config: Config;
@@ -20,7 +20,8 @@ export type AppDeps = {
   db: Db;
   /** Producer connection (fails fast); used by queues and readiness checks. */
   redis: Redis;
-  queues: Queues;
+  /** The job queues, by what use cases need of them (the BullMQ queues stay in the job layer). */
+  jobs: JobQueue;
   metrics: Metrics;
   clock: Clock;
   /** The only way to Strava: tokens, rate limits and failure classes handled inside. */

@@ -1,6 +1,5 @@
 import { withDeadline } from '../db/client.js';
 import { StravaAuthError } from '../integrations/strava/errors.js';
-import { enqueueRevocation } from '../jobs/revoke-grant/job.js';
 import type { AppDeps } from './deps.js';
 import { forgetRunner } from './leave/forget-runner.js';
 import { savePendingRevocation } from './revocation/pending-revocations.js';
@@ -39,7 +38,7 @@ export async function disconnectRunner(deps: AppDeps, runnerId: string): Promise
     const grant = await deps.strava.readGrant(tx, runnerId);
     if (grant) pending = await savePendingRevocation(tx, deps.config, grant, deps.clock.now());
   });
-  if (pending) await enqueueRevocation(deps, pending.id, 2, pending.nextAttemptAt);
+  if (pending) await deps.jobs.enqueueRevocation(pending.id, 2, pending.nextAttemptAt);
   deps.logger.info(
     {
       runnerId,

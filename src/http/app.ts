@@ -1,6 +1,7 @@
 import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
 import type { AppDeps } from '../app/deps.js';
+import type { ProcessDeps } from '../jobs/process-deps.js';
 import { requireBasicAuth } from './admin/basic-auth.js';
 import { createDashboard } from './admin/dashboard.js';
 import { answerDatabaseOutage, requireDatabase } from './availability/require-database.js';
@@ -16,7 +17,11 @@ export type Mount = { path: string; router: Router };
  * then the routers, then the one error handler. Routers come in from
  * `routes.ts` so this file never grows with features.
  */
-export function createApp(deps: AppDeps, mounts: Mount[] = [], readiness: ReadinessOptions = {}): Express {
+export function createApp(
+  deps: ProcessDeps,
+  mounts: Mount[] = [],
+  readiness: ReadinessOptions = {},
+): Express {
   const app = express();
   app.disable('x-powered-by');
   // The exact number of proxy hops: a spoofed X-Forwarded-For cannot change the client ip (docs/front-door.md#proxies).

@@ -1,10 +1,10 @@
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { AppDeps } from '../app/deps.js';
 import { sweepInbox } from '../app/webhook/sweep-inbox.js';
 import { withDeadline } from '../db/client.js';
 import { sweepOutbox } from '../email/outbox/sweep-outbox.js';
 import type { JobDefinition } from './definition.js';
+import type { ProcessDeps } from './process-deps.js';
 import type { QueueName } from './queue-names.js';
 import { checkRedisConfig } from './redis-gate.js';
 import { keepSchedules, SCHEDULE_REFRESH_MS } from './schedules.js';
@@ -48,7 +48,7 @@ const GATE_DEADLINE_MS = 5_000;
  * whatever was recorded while Redis was away. The same catch-up runs whenever
  * Redis comes back after an outage.
  */
-export function attachWorkers(deps: AppDeps, options: AttachOptions): AttachedWorkers {
+export function attachWorkers(deps: ProcessDeps, options: AttachOptions): AttachedWorkers {
   const { logger, config } = deps;
   const workers: Worker[] = [];
   let state: WorkersState = 'waiting for the database';
@@ -147,7 +147,7 @@ export function attachWorkers(deps: AppDeps, options: AttachOptions): AttachedWo
  * instead of waiting for the sweepers' staleness window: after an outage the
  * backlog is known to have no job. Adds are idempotent (job ids, dedupe).
  */
-function catchUp(deps: AppDeps, reason: string): void {
+function catchUp(deps: ProcessDeps, reason: string): void {
   void (async () => {
     const inbox = await sweepInbox(deps, { staleAfterMs: 0, limit: 500 });
     const outbox = await sweepOutbox(deps, 200, 0);

@@ -1,3 +1,4 @@
+import { MAX_INBOX_WRITERS, WEB_PAGE_CONNECTIONS } from '../app/web-connections.js';
 import type { Config } from '../config.js';
 import { QUEUE_CONCURRENCY, QUEUE_NAMES, type QueueName } from './queue-names.js';
 
@@ -16,10 +17,6 @@ export type CapacityPlan = {
   concurrency: Record<QueueName, number>;
 };
 
-/** The webhook's group commit: statements in flight at once (src/app/webhook/record-strava-event.ts). */
-export const MAX_INBOX_WRITERS = 8;
-/** Pages, API, sessions and readiness probes of a web process. */
-export const WEB_PAGE_CONNECTIONS = 2;
 /** A sweeper query or lease release running beside the jobs. */
 const WORKER_SPARE_CONNECTIONS = 1;
 

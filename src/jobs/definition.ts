@@ -1,16 +1,10 @@
 import type { JobsOptions } from 'bullmq';
 import type { z } from 'zod';
 import type { AppDeps } from '../app/deps.js';
-import { scopeJobOptions } from './job-ids.js';
+import type { JobOutcome } from '../app/queue/job-outcome.js';
+import { type JobIdSource, scopeJobOptions } from './job-ids.js';
 import type { QueueName } from './queue-names.js';
-
-/**
- * What a processor reports: `skipped` is a normal outcome, not a failure.
- * `forget`: the job's record names a runner who has left; the worker removes
- * it as soon as it finishes (docs/disconnect.md). `detail` is stored in Redis:
- * ids and counts only, never names or addresses.
- */
-export type JobOutcome = { outcome: 'done' | 'skipped'; detail?: string; forget?: boolean };
+import type { Queues } from './queues.js';
 
 export type JobContext = {
   deps: AppDeps;
@@ -45,7 +39,7 @@ export function defineJob<T>(definition: JobDefinition<T>): JobDefinition<T> {
 }
 
 /** Where jobs go: the queues, and the database whose lifetime namespaces the job ids. */
-export type JobSink = Pick<AppDeps, 'queues' | 'database'>;
+export type JobSink = { queues: Queues; database: JobIdSource };
 
 /** One add's name, validated payload and options (job ids namespaced, docs/job-ids.md). */
 export function jobToAdd<T>(sink: JobSink, job: JobDefinition<T>, data: T) {

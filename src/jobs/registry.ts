@@ -14,33 +14,38 @@ import { sendEmailJob } from './send-email/job.js';
 import { stravaEventJob } from './strava-event/job.js';
 import { WORKER_CANARY_EVERY_MS, workerCanaryJob } from './worker-canary/job.js';
 
-/** Every job the worker role can run. Adding a job = a folder plus one line here. */
+/**
+ * Every job the worker role can run. Adding a job = a folder plus one line here.
+ * Held as `JobDefinition<unknown>` without a cast: `options` and `process` are methods, so a
+ * job of any payload fits, and that stays sound because the worker hands `process` only what the
+ * job's own `schema` parsed, and the schedules add `{}`, which their payloadless schemas accept.
+ */
 export const JOB_REGISTRY: readonly JobDefinition<unknown>[] = [
-  purgeExpiredSessionsJob as JobDefinition<unknown>,
-  stravaEventJob as JobDefinition<unknown>,
-  inboxSweepJob as JobDefinition<unknown>,
-  inboxPurgeJob as JobDefinition<unknown>,
-  sendEmailJob as JobDefinition<unknown>,
-  outboxSweepJob as JobDefinition<unknown>,
-  analyzeRunnerJob as JobDefinition<unknown>,
-  purgeStravaCacheJob as JobDefinition<unknown>,
-  reviewPlansJob as JobDefinition<unknown>,
-  reconcileRunnersJob as JobDefinition<unknown>,
-  deauthRecheckJob as JobDefinition<unknown>,
-  workerCanaryJob as JobDefinition<unknown>,
-  revokeGrantJob as JobDefinition<unknown>,
-  revocationSweepJob as JobDefinition<unknown>,
+  purgeExpiredSessionsJob,
+  stravaEventJob,
+  inboxSweepJob,
+  inboxPurgeJob,
+  sendEmailJob,
+  outboxSweepJob,
+  analyzeRunnerJob,
+  purgeStravaCacheJob,
+  reviewPlansJob,
+  reconcileRunnersJob,
+  deauthRecheckJob,
+  workerCanaryJob,
+  revokeGrantJob,
+  revocationSweepJob,
 ];
 
 /** Repeatable maintenance jobs, upserted at worker start (idempotent across processes). */
 export const SCHEDULES: readonly { job: JobDefinition<unknown>; everyMs: number }[] = [
-  { job: purgeExpiredSessionsJob as JobDefinition<unknown>, everyMs: 60 * 60_000 },
-  { job: inboxSweepJob as JobDefinition<unknown>, everyMs: INBOX_SWEEP_EVERY_MS },
-  { job: inboxPurgeJob as JobDefinition<unknown>, everyMs: INBOX_PURGE_EVERY_MS },
-  { job: outboxSweepJob as JobDefinition<unknown>, everyMs: OUTBOX_SWEEP_EVERY_MS },
-  { job: purgeStravaCacheJob as JobDefinition<unknown>, everyMs: 60 * 60_000 },
-  { job: reviewPlansJob as JobDefinition<unknown>, everyMs: 60 * 60_000 },
-  { job: reconcileRunnersJob as JobDefinition<unknown>, everyMs: 60 * 60_000 },
-  { job: workerCanaryJob as JobDefinition<unknown>, everyMs: WORKER_CANARY_EVERY_MS },
-  { job: revocationSweepJob as JobDefinition<unknown>, everyMs: REVOCATION_SWEEP_EVERY_MS },
+  { job: purgeExpiredSessionsJob, everyMs: 60 * 60_000 },
+  { job: inboxSweepJob, everyMs: INBOX_SWEEP_EVERY_MS },
+  { job: inboxPurgeJob, everyMs: INBOX_PURGE_EVERY_MS },
+  { job: outboxSweepJob, everyMs: OUTBOX_SWEEP_EVERY_MS },
+  { job: purgeStravaCacheJob, everyMs: 60 * 60_000 },
+  { job: reviewPlansJob, everyMs: 60 * 60_000 },
+  { job: reconcileRunnersJob, everyMs: 60 * 60_000 },
+  { job: workerCanaryJob, everyMs: WORKER_CANARY_EVERY_MS },
+  { job: revocationSweepJob, everyMs: REVOCATION_SWEEP_EVERY_MS },
 ];

@@ -1,10 +1,11 @@
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { AppDeps } from '../app/deps.js';
+import type { JobOutcome } from '../app/queue/job-outcome.js';
 import { isDatabaseUnavailable, isRedisUnavailable } from '../shared/dependency-errors.js';
 import { summarizeError } from '../shared/error-shape.js';
 import { isRetryable } from '../shared/errors.js';
-import type { JobDefinition, JobOutcome } from './definition.js';
+import type { JobDefinition } from './definition.js';
 import { QUEUE_CONCURRENCY, QUEUE_NAMES, type QueueName } from './queue-names.js';
 
 export type WorkerOptions = {

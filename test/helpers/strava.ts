@@ -8,7 +8,6 @@ import {
   startSimulator,
 } from '@rampguard/strava-sim';
 import type { Redis } from 'ioredis';
-import type { AppDeps } from '../../src/app/deps.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { runners } from '../../src/db/schema/index.js';
 import { createMailer } from '../../src/email/transport/mailer.js';
@@ -18,6 +17,8 @@ import {
   type StravaClient,
   type StravaClientOptions,
 } from '../../src/integrations/strava/client.js';
+import { createJobQueue } from '../../src/jobs/job-queue.js';
+import type { ProcessDeps } from '../../src/jobs/process-deps.js';
 import { closeQueues, createQueues } from '../../src/jobs/queues.js';
 import { createProducerConnection } from '../../src/jobs/redis.js';
 import { type Clock, systemClock } from '../../src/shared/clock.js';
@@ -43,7 +44,7 @@ export type TestContextOptions = {
 };
 
 export type TestContext = {
-  deps: AppDeps;
+  deps: ProcessDeps;
   database: TestDatabase;
   sim: StartedSimulator;
   simControl: SimControl;
@@ -58,7 +59,7 @@ export type TestContext = {
  * Everything a Strava-facing test needs, for real: the simulator on a free
  * port, a migrated Postgres database of its own, Redis at REDIS_URL (default
  * 127.0.0.1:6379) under a unique queue prefix (its keys are deleted on close;
- * never FLUSHALL), and AppDeps whose config points Strava at the simulator
+ * never FLUSHALL), and deps whose config points Strava at the simulator
  * with the simulator's default app credentials.
  */
 export async function createTestContext(options: TestContextOptions = {}): Promise<TestContext> {
@@ -93,7 +94,12 @@ export async function createTestContext(options: TestContextOptions = {}): Promi
     health,
   };
   const mailer = createMailer(config, logger);
-  const deps: AppDeps = { ...base, strava: createStravaClient(base, options.strava), mailer };
+  const deps: ProcessDeps = {
+    ...base,
+    jobs: createJobQueue(base),
+    strava: createStravaClient(base, options.strava),
+    mailer,
+  };
   const prefixes = new Set([config.queuePrefix]);
 
   return {

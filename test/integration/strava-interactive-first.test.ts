@@ -6,7 +6,6 @@ import { connectRunner as connectThroughCallback } from '../../src/app/connect-r
 import { runners } from '../../src/db/schema/index.js';
 import { readGovernorView } from '../../src/integrations/strava/rate-governor.js';
 import { windowBounds } from '../../src/integrations/strava/rate-windows.js';
-import { enqueueAnalysis } from '../../src/jobs/analysis-request.js';
 import { analyzeRunnerJob } from '../../src/jobs/analyze-runner/job.js';
 import { createWorkerConnection } from '../../src/jobs/redis.js';
 import { closeWorkers, startWorkers } from '../../src/jobs/worker.js';
@@ -102,7 +101,7 @@ describe('interactive work first', () => {
     const background = await readBefore(BACKGROUND_SHARE + 4);
     workers = startWorkers(ctx.deps, [analyzeRunnerJob as never], { connection: workerRedis });
     await ctx.simControl.clearRequests();
-    for (const id of background) await enqueueAnalysis(ctx.deps, id, 'event');
+    for (const id of background) await ctx.deps.jobs.requestAnalysis(id, { reason: 'event' });
 
     // Background work spends its share and stops: the last four wait, delayed to the next window.
     const nextWindow = windowBounds('15min', new Date()).endMs;
@@ -143,7 +142,7 @@ describe('interactive work first', () => {
 
   it('a connect backfill queued behind re-analyses is taken first', async () => {
     const background = await readBefore(3);
-    for (const id of background) await enqueueAnalysis(ctx.deps, id, 'event');
+    for (const id of background) await ctx.deps.jobs.requestAnalysis(id, { reason: 'event' });
     const connected = await connectNewRunner('Second');
     // Every job is due (past the debounce) before the worker starts: it promotes them all at once.
     const ids = [...background, connected.runnerId];

@@ -6,7 +6,6 @@ import { eq } from 'drizzle-orm';
 import express from 'express';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppDeps } from '../../src/app/deps.js';
 import { readPendingGrant, savePendingRevocation } from '../../src/app/revocation/pending-revocations.js';
 import { keyIdOf, loadConfig } from '../../src/config.js';
 import { openMemoryPglite } from '../../src/db/client.js';
@@ -15,6 +14,8 @@ import { runners, stravaRevocations, stravaTokens } from '../../src/db/schema/in
 import { createStravaClient } from '../../src/integrations/strava/client.js';
 import { StravaAuthError } from '../../src/integrations/strava/errors.js';
 import { rotateTokenKeys } from '../../src/integrations/strava/rotate-token-keys.js';
+import { createJobQueue } from '../../src/jobs/job-queue.js';
+import type { ProcessDeps } from '../../src/jobs/process-deps.js';
 import { createQueues } from '../../src/jobs/queues.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { createMetrics } from '../../src/shared/metrics.js';
@@ -284,12 +285,9 @@ describe('Strava tokens on PGlite (one connection: transactions serialize)', () 
     const ctx = await context();
     const pglite = openMemoryPglite();
     await migrateDatabase(pglite);
-    const deps: AppDeps = {
-      ...ctx.deps,
-      database: pglite,
-      db: pglite.db,
-      queues: createQueues(ctx.deps.redis, ctx.deps.config.queuePrefix, silentLogger),
-    };
+    const queues = createQueues(ctx.deps.redis, ctx.deps.config.queuePrefix, silentLogger);
+    const base = { ...ctx.deps, database: pglite, db: pglite.db, queues };
+    const deps: ProcessDeps = { ...base, jobs: createJobQueue(base) };
     const strava = createStravaClient(deps);
     const pgliteCtx = { ...ctx, deps: { ...deps, strava } };
     try {
@@ -302,7 +300,7 @@ describe('Strava tokens on PGlite (one connection: transactions serialize)', () 
       expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
       expect(await tokenCalls(ctx)).toBe(1);
     } finally {
-      await Promise.all(Object.values(deps.queues).map((q) => q.close()));
+      await Promise.all(Object.values(queues).map((q) => q.close()));
       await pglite.close();
     }
   }, 120_000); // PGlite's WASM start and migrations alone take 5-20 s on a busy machine

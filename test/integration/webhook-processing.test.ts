@@ -5,17 +5,14 @@ import { eq } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppDeps } from '../../src/app/deps.js';
 import { eventKeyOf } from '../../src/app/webhook/event-key.js';
+import { ANALYSIS_COALESCE_MS } from '../../src/db/repositories/analysis-due.js';
 import { runners, webhookInbox } from '../../src/db/schema/index.js';
 import { createApp } from '../../src/http/app.js';
 import { createStravaWebhookRouter } from '../../src/http/strava-webhook/route.js';
-import {
-  ANALYSIS_COALESCE_MS,
-  ANALYZE_RUNNER_JOB,
-  enqueueAnalysis,
-} from '../../src/jobs/analysis-request.js';
+import { ANALYZE_RUNNER_JOB } from '../../src/jobs/analysis-request.js';
 import { scopedJobId } from '../../src/jobs/job-ids.js';
+import type { ProcessDeps } from '../../src/jobs/process-deps.js';
 import { createWorkerConnection } from '../../src/jobs/redis.js';
 import { stravaEventJob } from '../../src/jobs/strava-event/job.js';
 import { closeWorkers, startWorkers } from '../../src/jobs/worker.js';
@@ -94,7 +91,7 @@ describe('processing Strava events (events worker, real Postgres and Redis)', ()
     app = await startTestApp(
       testEnv({ DATABASE_URL: database.url, ROLE: 'web', STRAVA_SUBSCRIPTION_ID: String(SUBSCRIPTION) }),
     );
-    const deps: AppDeps = {
+    const deps: ProcessDeps = {
       ...app.deps,
       strava: {
         ...app.deps.strava,
@@ -164,7 +161,7 @@ describe('processing Strava events (events worker, real Postgres and Redis)', ()
     expect(job?.opts.delay).toBe(ANALYSIS_COALESCE_MS);
     expect(await job!.getState()).toBe('delayed');
 
-    await enqueueAnalysis(app.deps, runner.id, 'test', { timing: { immediate: true } });
+    await app.deps.jobs.requestAnalysis(runner.id, { reason: 'test', timing: { immediate: true } });
     const jobs = await analysisJobs(runner.id);
     expect(jobs).toHaveLength(1);
     expect(jobs[0]!.id).toBe(job!.id);

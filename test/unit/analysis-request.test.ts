@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ANALYSIS_COALESCE_MS, analyzeRunnerJobOptions } from '../../src/jobs/analysis-request.js';
+import { ANALYSIS_COALESCE_MS } from '../../src/db/repositories/analysis-due.js';
+import { analyzeRunnerJobOptions } from '../../src/jobs/analysis-request.js';
 
 const runnerId = '7f9c2b1e-4d3a-4c5b-8e6f-0a1b2c3d4e5f';
 

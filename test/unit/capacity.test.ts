@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_INBOX_WRITERS, planCapacity, WEB_PAGE_CONNECTIONS } from '../../src/jobs/capacity.js';
+import { MAX_INBOX_WRITERS, WEB_PAGE_CONNECTIONS } from '../../src/app/web-connections.js';
+import { planCapacity } from '../../src/jobs/capacity.js';
 import { QUEUE_CONCURRENCY, QUEUE_NAMES } from '../../src/jobs/queue-names.js';
 
 const jobs = QUEUE_NAMES.reduce((n, q) => n + QUEUE_CONCURRENCY[q], 0);

@@ -1,6 +1,5 @@
 import { and, asc, isNull, lte, or } from 'drizzle-orm';
 import { stravaRevocations } from '../../db/schema/index.js';
-import { enqueueRevocation } from '../../jobs/revoke-grant/job.js';
 import type { AppDeps } from '../deps.js';
 
 /**
@@ -21,6 +20,6 @@ export async function sweepRevocations(deps: AppDeps, limit = 100): Promise<{ re
     )
     .orderBy(asc(stravaRevocations.nextAttemptAt))
     .limit(limit);
-  for (const row of due) await enqueueRevocation(deps, row.id, row.attempts + 1, now);
+  for (const row of due) await deps.jobs.enqueueRevocation(row.id, row.attempts + 1, now);
   return { requeued: due.length };
 }

@@ -1,7 +1,6 @@
 import { eq } from 'drizzle-orm';
+import { markAnalysisDue } from '../../db/repositories/analysis-due.js';
 import { webhookInbox } from '../../db/schema/index.js';
-import { enqueueAnalysis, markAnalysisDue } from '../../jobs/analysis-request.js';
-import { scheduleDeauthRecheck } from '../../jobs/deauth-recheck/job.js';
 import { summarizeError } from '../../shared/error-shape.js';
 import { isRetryable } from '../../shared/errors.js';
 import { deauthorizeRunner } from '../deauthorize-runner.js';
@@ -63,12 +62,12 @@ async function apply(deps: AppDeps, eventKey: string): Promise<ProcessResult> {
       });
       if (!timing) return { outcome: 'skipped', detail: 'finished concurrently' };
       // Nothing running or due: analyse at once; otherwise one follow-up gathers the burst.
-      await enqueueAnalysis(deps, runnerId, action.reason, { timing });
+      await deps.jobs.requestAnalysis(runnerId, { reason: action.reason, timing });
       return { outcome: 'done', detail: action.reason };
     }
     case 'deauthorize': {
       const result = await deauthorizeRunner(deps, runnerId);
-      if (result === 'already_checked') await scheduleDeauthRecheck(deps, runnerId);
+      if (result === 'already_checked') await deps.jobs.scheduleDeauthRecheck(runnerId);
       // A confirmed revocation deleted the runner and, by cascade, this row.
       await finishInboxRow(db, eventKey, 'done', clock.now());
       return { outcome: 'done', detail: `deauthorization ${result}` };

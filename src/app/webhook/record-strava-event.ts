@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { withDeadline } from '../../db/client.js';
 import type { InboxStatus } from '../../db/schema/index.js';
-import { MAX_INBOX_WRITERS, WEB_PAGE_CONNECTIONS } from '../../jobs/capacity.js';
 import type { AppDeps } from '../deps.js';
 import { getExpectedSubscriptionId } from '../strava-subscription.js';
+import { MAX_INBOX_WRITERS, WEB_PAGE_CONNECTIONS } from '../web-connections.js';
 import { eventKeyOf } from './event-key.js';
 import type { StravaEvent } from './strava-event.js';
 

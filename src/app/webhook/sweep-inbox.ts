@@ -1,7 +1,5 @@
 import { and, asc, eq, isNotNull, isNull, lt, lte, or } from 'drizzle-orm';
 import { runners, webhookInbox } from '../../db/schema/index.js';
-import { enqueueAnalysis } from '../../jobs/analysis-request.js';
-import { reenqueueStravaEvent } from '../../jobs/strava-event/enqueue.js';
 import type { AppDeps } from '../deps.js';
 
 export type SweepOptions = { staleAfterMs: number; limit: number };
@@ -26,7 +24,7 @@ export async function sweepInbox(deps: AppDeps, { staleAfterMs, limit }: SweepOp
     .limit(limit);
   let eventsAdded = 0;
   for (const { eventKey } of stale) {
-    if ((await reenqueueStravaEvent(deps, eventKey)) === 'added') eventsAdded++;
+    if ((await deps.jobs.reenqueueStravaEvent(eventKey)) === 'added') eventsAdded++;
   }
 
   const due = await deps.db
@@ -48,7 +46,7 @@ export async function sweepInbox(deps: AppDeps, { staleAfterMs, limit }: SweepOp
   for (const { id, lastAnalyzedAt } of due) {
     // A backfill whose job was lost is still a runner waiting for their first read.
     const priority = lastAnalyzedAt === null ? 'interactive' : 'background';
-    if (await enqueueAnalysis(deps, id, 'sweep', { priority })) analysesAdded++;
+    if (await deps.jobs.requestAnalysis(id, { reason: 'sweep', priority })) analysesAdded++;
   }
   if (eventsAdded > 0 || due.length > 0) {
     deps.logger.info(

@@ -1,14 +1,9 @@
 import type { AppDeps } from '../../app/deps.js';
-import { enqueue } from '../../jobs/definition.js';
-import { reportEnqueueFailure } from '../../jobs/enqueue-failure.js';
-import { sendEmailJob } from '../../jobs/send-email/job.js';
+import { reportEnqueueFailure } from '../../app/queue/report-enqueue-failure.js';
 
 /** Adds the send job for one outbox row (jobId `<lifetime>-email-<id>`: a second add while it exists is a no-op). */
-export async function scheduleSendJob(
-  deps: Pick<AppDeps, 'queues' | 'database'>,
-  outboxId: number,
-): Promise<void> {
-  await enqueue(deps, sendEmailJob, { outboxId });
+export async function scheduleSendJob(deps: Pick<AppDeps, 'jobs'>, outboxId: number): Promise<void> {
+  await deps.jobs.scheduleSendJob(outboxId);
 }
 
 /**
@@ -16,7 +11,7 @@ export async function scheduleSendJob(
  * harmless, because the committed row is picked up by the outbox sweeper.
  */
 export async function scheduleSendJobs(
-  deps: Pick<AppDeps, 'queues' | 'database' | 'logger' | 'health'>,
+  deps: Pick<AppDeps, 'jobs' | 'logger' | 'health'>,
   outboxIds: readonly number[],
 ): Promise<void> {
   for (const outboxId of outboxIds) {

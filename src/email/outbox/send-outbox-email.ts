@@ -1,5 +1,5 @@
 import type { AppDeps } from '../../app/deps.js';
-import type { JobOutcome } from '../../jobs/definition.js';
+import type { JobOutcome } from '../../app/queue/job-outcome.js';
 import { outboxMessageId } from '../links/message-id.js';
 import { type Claimed, claimOutboxEmail } from './claim-outbox-email.js';
 import type { Delivery } from './delivery.js';

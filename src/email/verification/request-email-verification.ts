@@ -48,7 +48,7 @@ export type EmailVerificationOptions = {
 export async function requestEmailVerification(
   deps: Pick<
     AppDeps,
-    'db' | 'database' | 'clock' | 'queues' | 'logger' | 'health' | 'redis' | 'config' | 'metrics'
+    'db' | 'database' | 'clock' | 'jobs' | 'logger' | 'health' | 'redis' | 'config' | 'metrics'
   >,
   runnerId: string,
   email: string,

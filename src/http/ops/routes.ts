@@ -1,8 +1,8 @@
 import { Router } from 'express';
-import type { AppDeps } from '../../app/deps.js';
 import { sampleGovernorView } from '../../app/strava-access/governor-metrics.js';
 import { sampleParkedRunners } from '../../app/strava-access/parked-runners.js';
 import { withDeadline } from '../../db/client.js';
+import type { ProcessDeps } from '../../jobs/process-deps.js';
 import { QUEUE_NAMES } from '../../jobs/queue-names.js';
 import { createCanaryAgeReader } from '../../jobs/worker-canary/job.js';
 import { isClusterChild, requestClusterMetrics } from '../../shared/web-cluster.js';
@@ -20,7 +20,7 @@ export type ReadinessOptions = {
  * process itself stays up and recovers on its own. The answer says what is
  * missing and how RampGuard behaves meanwhile (docs/degradation.md).
  */
-export function createOpsRouter(deps: AppDeps, readiness: ReadinessOptions = {}): Router {
+export function createOpsRouter(deps: ProcessDeps, readiness: ReadinessOptions = {}): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -79,7 +79,10 @@ export function createOpsRouter(deps: AppDeps, readiness: ReadinessOptions = {})
 }
 
 /** Queue depth is sampled at scrape time; an unreachable Redis leaves the last values. */
-async function sampleQueueDepths({ queues, metrics }: AppDeps): Promise<void> {
+async function sampleQueueDepths({
+  queues,
+  metrics,
+}: Pick<ProcessDeps, 'queues' | 'metrics'>): Promise<void> {
   await Promise.all(
     QUEUE_NAMES.map(async (name) => {
       try {

@@ -1,7 +1,6 @@
 import type { RequestHandler, Response } from 'express';
 import type { AppDeps } from '../../app/deps.js';
 import { InboxUnavailableError, recordStravaEvent } from '../../app/webhook/record-strava-event.js';
-import { eventHandOffFor } from '../../jobs/strava-event/hand-off.js';
 import { isDatabaseUnavailable } from '../../shared/dependency-errors.js';
 import { createThrottledWarning } from '../../shared/throttled-log.js';
 import { databaseAway } from '../availability/require-database.js';
@@ -26,7 +25,6 @@ const ACK = { status: 'ok' } as const;
  */
 export function receiveStravaEvent(deps: AppDeps): RequestHandler {
   const { metrics } = deps;
-  const handOff = eventHandOffFor(deps);
   const refuse = createRefusal(deps);
   return async (req, res) => {
     const text = decodeBody(req.body);
@@ -52,7 +50,8 @@ export function receiveStravaEvent(deps: AppDeps): RequestHandler {
     metrics.webhookEvents.inc({ outcome: recorded.outcome });
     res.status(200).json(ACK);
     // Behind the ack: the row is committed, so the queue write can wait for the next bulk.
-    if (recorded.outcome === 'accepted' || recorded.outcome === 'requeued') handOff(recorded.eventKey);
+    if (recorded.outcome === 'accepted' || recorded.outcome === 'requeued')
+      deps.jobs.handOffStravaEvent(recorded.eventKey);
   };
 }
 

@@ -1,7 +1,11 @@
+import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import type { AppDeps } from '../../app/deps.js';
-import type { DbOrTx } from '../../db/client.js';
+import type { Config } from '../../config.js';
+import type { Db, DbOrTx } from '../../db/client.js';
 import type { Run, Shoe, StravaId } from '../../domain/types.js';
+import type { Clock } from '../../shared/clock.js';
+import type { Logger } from '../../shared/logger.js';
+import type { Metrics } from '../../shared/metrics.js';
 import { type StravaActivity, toRun, ZStravaActivity, ZSummaryGear } from './activity.js';
 import { createCallLedger } from './call-ledger.js';
 import {
@@ -100,7 +104,15 @@ export type StravaClient = {
   deleteSubscription(id: string): Promise<void>;
 };
 
-export type StravaClientDeps = Pick<AppDeps, 'config' | 'db' | 'redis' | 'logger' | 'metrics' | 'clock'>;
+/** What the client needs of the process, declared here: integrations never import the app layer. */
+export type StravaClientDeps = {
+  config: Config;
+  db: Db;
+  redis: Redis;
+  logger: Logger;
+  metrics: Metrics;
+  clock: Clock;
+};
 
 export type StravaClientOptions = {
   timeoutMs?: number;

@@ -1,6 +1,17 @@
 import { Worker } from 'bullmq';
-import type { JobContext } from '../../jobs/definition.js';
+import type { Clock } from '../../shared/clock.js';
 import type { StravaRateLimitError } from './errors.js';
+
+/**
+ * What a job processor hands over: the queue-wide pause and, inside a worker, the hold of this
+ * one job (BullMQ's DelayedError). The worker's job context has this shape; it is declared here
+ * so the Strava integration needs nothing from the job layer.
+ */
+export type RateLimitDeferral = {
+  deps: { clock: Clock };
+  rateLimitQueue(ms: number): Promise<void>;
+  delayJob?(untilMs: number): Promise<never>;
+};
 
 /** Background jobs held back wake spread over this long, not all at the window's first second. */
 const WAKE_SPREAD_MS = 30_000;
@@ -15,10 +26,7 @@ const WAKE_SPREAD_MS = 30_000;
  *
  *   catch (err) { if (err instanceof StravaRateLimitError) return deferForRateLimit(err, ctx); throw err; }
  */
-export async function deferForRateLimit(
-  err: StravaRateLimitError,
-  ctx: Pick<JobContext, 'deps' | 'rateLimitQueue' | 'delayJob'>,
-): Promise<never> {
+export async function deferForRateLimit(err: StravaRateLimitError, ctx: RateLimitDeferral): Promise<never> {
   if (err.scope === 'background' && ctx.delayJob) {
     return ctx.delayJob(err.retryAt.getTime() + Math.floor(Math.random() * WAKE_SPREAD_MS));
   }

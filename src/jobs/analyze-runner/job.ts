@@ -1,4 +1,3 @@
-import { eq } from 'drizzle-orm';
 import { analyzeRunner } from '../../app/analysis/analyze-runner.js';
 import type { AppDeps } from '../../app/deps.js';
 import { refusalOf } from '../../app/strava-access/classify-refusal.js';
@@ -7,7 +6,7 @@ import {
   clearTransientFailures,
   recordTransientFailure,
 } from '../../app/strava-access/transient-failures.js';
-import { runners } from '../../db/schema/index.js';
+import { readAnalysisStravaState } from '../../db/repositories/analysis-due.js';
 import { scheduleSendJobs } from '../../email/outbox/schedule-send-job.js';
 import { withStravaPurpose } from '../../integrations/strava/call-purpose.js';
 import { deferForRateLimit } from '../../integrations/strava/defer.js';
@@ -34,7 +33,7 @@ export const analyzeRunnerJob = defineJob({
   options: analyzeRunnerJobOptions,
   async process({ runnerId }, ctx) {
     const { deps } = ctx;
-    const state = await readStravaState(deps, runnerId);
+    const state = await readAnalysisStravaState(deps.db, runnerId);
     if (!state) return { outcome: 'skipped', detail: 'runner deleted' };
     // Backing off: no call now. The due mark stays; the sweeper brings the runner back at retryAt.
     if (state.retryAt && state.retryAt.getTime() > deps.clock.now().getTime()) {
@@ -81,17 +80,4 @@ async function backOff(deps: AppDeps, runnerId: string, err: unknown) {
       ? `runner parked: strava_failing after ${outcome.failures} failures (${message})`
       : `failure ${outcome.failures}, next try after ${outcome.retryAt.toISOString()} (${message})`,
   };
-}
-
-/** Whether this is the connect backfill (the window was never read), and the backoff state. */
-async function readStravaState(deps: AppDeps, runnerId: string) {
-  const [row] = await deps.db
-    .select({
-      lastAnalyzedAt: runners.lastAnalyzedAt,
-      failures: runners.stravaFailures,
-      retryAt: runners.stravaRetryAt,
-    })
-    .from(runners)
-    .where(eq(runners.id, runnerId));
-  return row && { firstRead: row.lastAnalyzedAt === null, failures: row.failures, retryAt: row.retryAt };
 }

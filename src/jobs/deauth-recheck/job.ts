@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { deauthorizeRunner } from '../../app/deauthorize-runner.js';
 import type { AppDeps } from '../../app/deps.js';
+import { reportEnqueueFailure } from '../../app/queue/report-enqueue-failure.js';
 import { DEAUTH_CHECK_INTERVAL_MS } from '../../app/strava-access/deauthorization-check.js';
 import { withDeadline } from '../../db/client.js';
-import { defineJob, enqueue } from '../definition.js';
-import { reportEnqueueFailure } from '../enqueue-failure.js';
+import { defineJob, enqueue, type JobSink } from '../definition.js';
 
 export const ZDeauthRecheckPayload = z.object({ runnerId: z.uuid() });
 
@@ -30,7 +30,7 @@ export const deauthRecheckJob = defineJob({
   async process({ runnerId }, { deps }) {
     const result = await deauthorizeRunner(deps, runnerId);
     // Another process checked meanwhile and its answer is fresh: look again after it.
-    if (result === 'already_checked') await scheduleDeauthRecheck(deps, runnerId);
+    if (result === 'already_checked') await deps.jobs.scheduleDeauthRecheck(runnerId);
     // Deleted (or already gone): the record naming the runner goes at once (docs/disconnect.md).
     return {
       outcome: 'done',
@@ -41,7 +41,10 @@ export const deauthRecheckJob = defineJob({
 });
 
 /** Never throws: a lost recheck only delays the deletion until the next API call fails with 401. */
-export async function scheduleDeauthRecheck(deps: AppDeps, runnerId: string): Promise<void> {
+export async function scheduleDeauthRecheck(
+  deps: JobSink & Pick<AppDeps, 'logger' | 'health'>,
+  runnerId: string,
+): Promise<void> {
   try {
     await withDeadline(enqueue(deps, deauthRecheckJob, { runnerId }), 300, 'deauth recheck enqueue');
   } catch (err) {

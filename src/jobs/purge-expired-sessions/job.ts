@@ -1,6 +1,5 @@
-import { lt } from 'drizzle-orm';
 import { z } from 'zod';
-import { oauthStates, sessions } from '../../db/schema/index.js';
+import { deleteExpiredSessions } from '../../db/repositories/expired-sessions.js';
 import { defineJob } from '../definition.js';
 
 /** Deletes expired web sessions and unused OAuth states (hourly). */
@@ -10,15 +9,7 @@ export const purgeExpiredSessionsJob = defineJob({
   schema: z.object({}),
   options: () => ({ attempts: 3, backoff: { type: 'exponential', delay: 5_000 } }),
   async process(_data, { deps }) {
-    const now = deps.clock.now();
-    const deletedSessions = await deps.db
-      .delete(sessions)
-      .where(lt(sessions.expiresAt, now))
-      .returning({ id: sessions.idHash });
-    const deletedStates = await deps.db
-      .delete(oauthStates)
-      .where(lt(oauthStates.expiresAt, now))
-      .returning({ s: oauthStates.stateHash });
-    return { outcome: 'done', detail: `${deletedSessions.length} sessions, ${deletedStates.length} states` };
+    const deleted = await deleteExpiredSessions(deps.db, deps.clock.now());
+    return { outcome: 'done', detail: `${deleted.sessions} sessions, ${deleted.states} states` };
   },
 });

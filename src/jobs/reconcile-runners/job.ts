@@ -1,7 +1,6 @@
-import { and, isNull, lt, lte, or } from 'drizzle-orm';
 import { z } from 'zod';
-import { runners } from '../../db/schema/index.js';
-import { requestAnalysis } from '../analysis-request.js';
+import { markAnalysisDue } from '../../db/repositories/analysis-due.js';
+import { findRunnersToReconcile } from '../../db/repositories/runner-reconcile.js';
 import { defineJob } from '../definition.js';
 
 /**
@@ -27,20 +26,11 @@ export const reconcileRunnersJob = defineJob({
   async process(_data, { deps }) {
     const now = deps.clock.now();
     const cutoff = new Date(now.getTime() - RECONCILE_AFTER_MS);
-    const stale = await deps.db
-      .select({ id: runners.id })
-      .from(runners)
-      .where(
-        and(
-          isNull(runners.disconnectedAt),
-          or(isNull(runners.lastAnalyzedAt), lt(runners.lastAnalyzedAt, cutoff)),
-          // Backing off from Strava failures: the retry is already scheduled.
-          or(isNull(runners.stravaRetryAt), lte(runners.stravaRetryAt, now)),
-        ),
-      )
-      .orderBy(runners.lastAnalyzedAt)
-      .limit(BATCH);
-    for (const { id } of stale) await requestAnalysis(deps, id, 'reconcile');
+    const stale = await findRunnersToReconcile(deps.db, { cutoff, now, limit: BATCH });
+    for (const id of stale) {
+      const timing = await markAnalysisDue(deps.db, id, deps.clock.now());
+      await deps.jobs.requestAnalysis(id, { reason: 'reconcile', timing });
+    }
     return { outcome: 'done', detail: `${stale.length} runners re-read` };
   },
 });

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { AppDeps } from '../../app/deps.js';
+import { reportEnqueueFailure } from '../../app/queue/report-enqueue-failure.js';
 import { revokePendingGrant } from '../../app/revocation/revoke-pending-grant.js';
 import { withDeadline } from '../../db/client.js';
-import { defineJob, enqueue } from '../definition.js';
-import { reportEnqueueFailure } from '../enqueue-failure.js';
+import { defineJob, enqueue, type JobSink } from '../definition.js';
 import { scopedJobId } from '../job-ids.js';
 
 export const ZRevokeGrantPayload = z.object({ revocationId: z.uuid(), attempt: z.number().int().positive() });
@@ -30,7 +30,7 @@ export const revokeGrantJob = defineJob({
   async process({ revocationId }, { deps }) {
     const result = await revokePendingGrant(deps, revocationId);
     if (result.outcome === 'retry') {
-      await enqueueRevocation(deps, revocationId, result.attempts + 1, result.nextAttemptAt);
+      await deps.jobs.enqueueRevocation(revocationId, result.attempts + 1, result.nextAttemptAt);
       return {
         outcome: 'skipped',
         detail: `attempt ${result.attempts} failed; next at ${result.nextAttemptAt.toISOString()}`,
@@ -47,7 +47,7 @@ export const revokeGrantJob = defineJob({
  * row is the record).
  */
 export async function enqueueRevocation(
-  deps: AppDeps,
+  deps: JobSink & Pick<AppDeps, 'logger' | 'health' | 'clock'>,
   revocationId: string,
   attempt: number,
   at: Date,

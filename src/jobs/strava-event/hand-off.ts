@@ -1,8 +1,7 @@
 import type { AppDeps } from '../../app/deps.js';
+import { reportEnqueueFailure } from '../../app/queue/report-enqueue-failure.js';
 import { withDeadline } from '../../db/client.js';
-import { jobToAdd } from '../definition.js';
-import { reportEnqueueFailure } from '../enqueue-failure.js';
-import type { Queues } from '../queues.js';
+import { type JobSink, jobToAdd } from '../definition.js';
 import { stravaEventJob } from './job.js';
 
 /**
@@ -20,7 +19,8 @@ const BULK_DEADLINE_MS = 2_000;
 
 export type EventHandOff = { (eventKey: string): void; flushed(): Promise<void> };
 
-export type HandOffDeps = Pick<AppDeps, 'queues' | 'database' | 'metrics' | 'logger' | 'health'>;
+/** One hand-off per job queue (`deps.jobs`), so per queue set: tests run several apps in one process. */
+export type HandOffDeps = JobSink & Pick<AppDeps, 'metrics' | 'logger' | 'health'>;
 
 export function createEventHandOff(deps: HandOffDeps): EventHandOff {
   const { queues, metrics } = deps;
@@ -70,17 +70,5 @@ export function createEventHandOff(deps: HandOffDeps): EventHandOff {
       else await new Promise((resolve) => setImmediate(resolve));
     }
   };
-  return handOff;
-}
-
-/** One hand-off per queue set (tests run several apps in one process). */
-const handOffs = new WeakMap<Queues, EventHandOff>();
-
-export function eventHandOffFor(deps: HandOffDeps): EventHandOff {
-  let handOff = handOffs.get(deps.queues);
-  if (!handOff) {
-    handOff = createEventHandOff(deps);
-    handOffs.set(deps.queues, handOff);
-  }
   return handOff;
 }

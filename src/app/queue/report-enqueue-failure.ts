@@ -1,5 +1,5 @@
-import type { AppDeps } from '../app/deps.js';
-import { isRedisUnavailable } from '../shared/dependency-errors.js';
+import { isRedisUnavailable } from '../../shared/dependency-errors.js';
+import type { AppDeps } from '../deps.js';
 
 /**
  * An add that failed after its row committed loses nothing (a sweeper
