@@ -5,10 +5,10 @@ import {
   ActivityInputError,
   parseActivitiesCsv,
   parseActivitiesJson,
-  parseJsonLosslessly,
   shoesFromActivities,
   toRun,
 } from '../../integrations/strava/activity.js';
+import { parseJsonLosslessly } from '../../shared/lossless-json.js';
 import { UsageError } from './options.js';
 import { isRampGuardExport, readRampGuardExport } from './rampguard-export.js';
 

@@ -1,4 +1,5 @@
 import type { StravaEvent } from '../../app/webhook/strava-event.js';
+import { quoteIntegerLiterals } from '../../shared/lossless-json.js';
 import { ZStravaEventIds, ZStravaEventWire } from './schema.js';
 
 export type ParsedEventBody = { ok: true; event: StravaEvent } | { ok: false; message: string };
@@ -40,47 +41,4 @@ export function parseEventBody(raw: string): ParsedEventBody {
 function describe(issues: readonly { path: readonly PropertyKey[] }[]): string {
   const fields = [...new Set(issues.map((i) => i.path.map(String).join('.') || '(body)'))].slice(0, 5);
   return `Invalid Strava event: ${fields.join(', ')}`;
-}
-
-/**
- * Wraps every bare integer literal outside strings in quotes:
- * `{"id": 18446744073709551615}` → `{"id": "18446744073709551615"}`. Only
- * called on text `JSON.parse` already accepted, so the scanner can trust the
- * grammar. Numbers with a fraction or exponent are left alone.
- */
-export function quoteIntegerLiterals(text: string): string {
-  let out = '';
-  let copiedUpTo = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-      continue;
-    }
-    if (c === '"') {
-      inString = true;
-      continue;
-    }
-    if (c !== '-' && !isDigit(c)) continue;
-    let end = c === '-' ? i + 1 : i;
-    while (isDigit(text[end])) end++;
-    const integerEnd = end;
-    while (end < text.length && isNumberPart(text[end])) end++;
-    if (end === integerEnd) {
-      out += `${text.slice(copiedUpTo, i)}"${text.slice(i, end)}"`;
-      copiedUpTo = end;
-    }
-    i = end - 1;
-  }
-  return copiedUpTo === 0 ? text : out + text.slice(copiedUpTo);
-}
-
-function isDigit(c: string | undefined): boolean {
-  return c !== undefined && c >= '0' && c <= '9';
-}
-
-function isNumberPart(c: string | undefined): boolean {
-  return c === '.' || c === 'e' || c === 'E' || c === '+' || c === '-' || isDigit(c);
 }

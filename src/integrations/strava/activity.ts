@@ -2,11 +2,12 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
 import { parseStravaTimezone } from '../../domain/runs.js';
 import type { Run, Shoe } from '../../domain/types.js';
+import { parseJsonLosslessly } from '../../shared/lossless-json.js';
 
 /**
  * Strava activities in, normalized `Run`s out: the zod schema of the API's
- * SummaryActivity/DetailedActivity (docs/strava-api.md#activity-fields), a lossless JSON reader (ids can
- * exceed 2^53) and a reader for the bulk export's `activities.csv`.
+ * SummaryActivity/DetailedActivity (docs/strava-api.md#activity-fields), read losslessly (ids can
+ * exceed 2^53, `src/shared/lossless-json.ts`), and a reader for the bulk export's `activities.csv`.
  */
 
 /** Bad input with a message fit for a person (file, row, field). */
@@ -106,41 +107,6 @@ export function shoesFromActivities(activities: readonly StravaActivity[]): Shoe
     });
   }
   return [...shoes.values()];
-}
-
-// ---------------------------------------------------------------------------
-// Lossless JSON
-
-/**
- * `JSON.parse`, except that integer literals beyond 2^53 become decimal strings
- * instead of rounded numbers. Node 20's reviver has no access to the source text,
- * so the text is rewritten first: a linear scan that skips string literals and
- * quotes every unsafe integer token (ids in practice; no other Strava field is
- * that large).
- */
-export function parseJsonLosslessly(text: string): unknown {
-  let out = '';
-  let last = 0;
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i];
-    if (c === '"') {
-      i++;
-      while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
-      i++;
-    } else if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) {
-      const match = /^-?\d+(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
-      const token = match?.[0] ?? c;
-      if (match && !match[1] && !match[2] && !Number.isSafeInteger(Number(token))) {
-        out += `${text.slice(last, i)}"${token}"`;
-        last = i + token.length;
-      }
-      i += token.length;
-    } else {
-      i++;
-    }
-  }
-  return JSON.parse(out + text.slice(last));
 }
 
 /** A JSON array of Strava activities (or one activity), validated; ids stay exact. */

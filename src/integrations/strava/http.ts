@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { z } from 'zod';
+import { parseJsonLosslessly } from '../../shared/lossless-json.js';
 import type { Metrics } from '../../shared/metrics.js';
-import { parseJsonLosslessly } from './activity.js';
 import type { CallLedger } from './call-ledger.js';
 import { outcomeOf, priorityOf, purposeOf } from './call-purpose.js';
 import {

@@ -3,11 +3,11 @@ import {
   ActivityInputError,
   parseActivitiesCsv,
   parseActivitiesJson,
-  parseJsonLosslessly,
   shoesFromActivities,
   toRun,
   ZStravaActivity,
 } from '../../../src/integrations/strava/activity.js';
+import { parseJsonLosslessly } from '../../../src/shared/lossless-json.js';
 
 const summary = {
   resource_state: 2,
