@@ -1,6 +1,7 @@
 import { desc, eq } from 'drizzle-orm';
 import type { AppDeps } from '../../../app/deps.js';
 import { getPlanView } from '../../../app/get-plan-view.js';
+import { loadRunner, type RunnerRow } from '../../../app/runner/load-runner.js';
 import { loadRuns, loadShoes } from '../../../db/repositories/runs.js';
 import { detections } from '../../../db/schema/index.js';
 import { compareBySize, type DetectionRecord } from '../../../domain/detection-text.js';
@@ -9,7 +10,6 @@ import { toLocalDate } from '../../../domain/plan/local-date.js';
 import type { PlanJson } from '../../../domain/plan-view.js';
 import type { DetectionKind, Severity, Shoe, Units } from '../../../domain/types.js';
 import { calendarFeedUrl } from '../../calendar/calendar-link.js';
-import { loadRunner, type RunnerRow } from '../load-runner.js';
 
 export type DetectionRow = typeof detections.$inferSelect;
 

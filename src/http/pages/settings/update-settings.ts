@@ -3,11 +3,11 @@ import type { RequestHandler } from 'express';
 import type { AppDeps } from '../../../app/deps.js';
 import { releaseCurrentAddressHold } from '../../../app/email/address-history.js';
 import { resetRunnerLinks } from '../../../app/reset-runner-links.js';
+import { loadRunner } from '../../../app/runner/load-runner.js';
 import { runners } from '../../../db/schema/index.js';
 import { submitEmail } from '../email-form.js';
 import { html } from '../html.js';
 import { sendPrivatePage } from '../layout.js';
-import { loadRunner } from '../load-runner.js';
 import { formField, pageForm, pageRunnerId, siteOf } from '../page-session.js';
 import { renderSettings } from './settings-page.js';
 
