@@ -1,8 +1,8 @@
 import type { Request, Response } from 'express';
 import type { AppDeps } from '../../app/deps.js';
+import type { AddressHoldReason } from '../../app/email/address-hold-reason.js';
 import { requestEmailVerification } from '../../app/email/request-email-verification.js';
 import { EmailLimitUnavailableError, EmailRateLimitedError } from '../../app/email/verification-limits.js';
-import type { AddressHoldReason } from '../../db/schema/index.js';
 import { AppError } from '../../shared/errors.js';
 import { html, type SafeHtml } from './html.js';
 import { formField, pageRunnerId } from './page-session.js';
