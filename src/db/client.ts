@@ -6,6 +6,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
+import { withDeadline } from '../shared/deadline.js';
 import type { Logger } from '../shared/logger.js';
 import { createLifetimeCell, type DatabaseLifetime } from './lifetime.js';
 import * as schema from './schema/index.js';
@@ -47,22 +48,8 @@ export async function selectRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
   return result.rows;
 }
 
-/** A dependency did not answer within its deadline (the message names the operation, never data). */
-export class DeadlineError extends Error {
-  constructor(what: string, ms: number) {
-    super(`${what} timed out after ${ms} ms`);
-    this.name = 'DeadlineError';
-  }
-}
-
-/** Rejects after `ms` unless `promise` settles first (keeps the webhook ack under Strava's 2 s). */
-export function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlineError(what, ms)), ms);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
-}
+// Not database-specific (Redis and Strava calls use them too); re-exported for existing importers.
+export { DeadlineError, withDeadline } from '../shared/deadline.js';
 
 export function openDatabase(options: DatabaseOptions): Database {
   return options.databaseUrl ? openPostgres(options.databaseUrl, options) : openPglite(options);

@@ -9,6 +9,17 @@ import { Redis } from 'ioredis';
 import { readStoredSubscription } from '../../app/strava-subscription.js';
 import { loadConfig } from '../../config.js';
 import { type Db, selectRows } from '../../db/client.js';
+import {
+  currentPlan,
+  type DetectionLine,
+  type EmailLine,
+  listDetections,
+  listEmails,
+  listPlanVersions,
+  type PlanLine,
+  runnerState,
+  unfinishedEvents,
+} from '../../db/repositories/demo-tour-readback.js';
 import { formatDay } from '../../email/templates/format.js';
 import { QUEUE_NAMES } from '../../jobs/queue-names.js';
 import type { Queues } from '../../jobs/queues.js';
@@ -18,20 +29,7 @@ import { createLogger } from '../../shared/logger.js';
 import { type Browser, createBrowser, expectStatus, signInWithStrava } from './browser.js';
 import { createDemoClock, type DemoClock } from './clock.js';
 import { createProgress, type Progress, type ProgressStream } from './progress.js';
-import {
-  currentPlan,
-  type DetectionLine,
-  describePlan,
-  type EmailLine,
-  emlPath,
-  listDetections,
-  listEmails,
-  listPlanVersions,
-  type PlanLine,
-  readEml,
-  runnerState,
-  unfinishedEvents,
-} from './report.js';
+import { describePlan, emlPath, readEml } from './report.js';
 import {
   CONNECT_DAYS_AGO,
   HISTORY_WEEKS,

@@ -1,11 +1,7 @@
-import { desc, eq } from 'drizzle-orm';
 import { Router } from 'express';
+import { listDetections } from '../../app/api/list-detections.js';
 import type { AppDeps } from '../../app/deps.js';
-import { detections } from '../../db/schema/index.js';
 import { sessionRunnerId } from './session-runner-id.js';
-
-/** More than a year of detections never fits on a page; the export has them all. */
-const MAX_DETECTIONS = 500;
 
 /**
  * `GET /api/detections`: the runner's detections, newest first. A backfill
@@ -14,12 +10,7 @@ const MAX_DETECTIONS = 500;
 export function createDetectionRoutes(deps: AppDeps): Router {
   const router = Router();
   router.get('/detections', async (req, res) => {
-    const rows = await deps.db
-      .select()
-      .from(detections)
-      .where(eq(detections.runnerId, sessionRunnerId(req)))
-      .orderBy(desc(detections.detectedAt), desc(detections.occurredAt), desc(detections.id))
-      .limit(MAX_DETECTIONS);
+    const rows = await listDetections(deps, sessionRunnerId(req));
     res.json(
       rows.map((d) => ({
         id: d.id,

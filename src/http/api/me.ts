@@ -1,16 +1,14 @@
-import { eq } from 'drizzle-orm';
 import { type Request, type Response, Router } from 'express';
 import { missingScopesOf, parseScopes } from '../../app/connect-runner.js';
 import type { AppDeps } from '../../app/deps.js';
-import { runners } from '../../db/schema/index.js';
+import { loadRunner, type RunnerRow } from '../../app/runner/load-runner.js';
+import { changeSettings } from '../../app/settings/change-settings.js';
 import { requestEmailVerification } from '../../email/verification/request-email-verification.js';
 import { EmailRateLimitedError } from '../../email/verification/verification-limits.js';
 import { AppError } from '../../shared/errors.js';
 import { parseInput } from './parse-input.js';
 import { ZEmailBody, ZSettingsBody } from './schemas.js';
 import { sessionRunnerId } from './session-runner-id.js';
-
-type RunnerRow = typeof runners.$inferSelect;
 
 /** `GET /api/me` (docs/contract.md#http-routes fields exactly, plus extras the pages use). */
 function presentMe(runner: RunnerRow, sandbox: boolean) {
@@ -28,8 +26,8 @@ function presentMe(runner: RunnerRow, sandbox: boolean) {
   };
 }
 
-async function loadRunner(deps: AppDeps, runnerId: string): Promise<RunnerRow> {
-  const [runner] = await deps.db.select().from(runners).where(eq(runners.id, runnerId));
+async function loadSignedInRunner(deps: AppDeps, runnerId: string): Promise<RunnerRow> {
+  const runner = await loadRunner(deps.db, runnerId);
   // The session check passed a moment ago; the runner can only have been deleted since.
   if (!runner) throw new AppError('unauthenticated', 'Sign in with Strava to continue', 401);
   return runner;
@@ -67,17 +65,14 @@ async function putEmail(deps: AppDeps, req: Request, res: Response) {
 async function patchSettings(deps: AppDeps, req: Request, res: Response) {
   const body = parseInput(ZSettingsBody, req.body);
   const runnerId = sessionRunnerId(req);
-  await deps.db
-    .update(runners)
-    .set({ ...body, updatedAt: deps.clock.now() })
-    .where(eq(runners.id, runnerId));
-  res.json(presentMe(await loadRunner(deps, runnerId), deps.config.sandbox));
+  await changeSettings(deps, runnerId, body);
+  res.json(presentMe(await loadSignedInRunner(deps, runnerId), deps.config.sandbox));
 }
 
 export function createMeRoutes(deps: AppDeps): Router {
   const router = Router();
   router.get('/me', async (req, res) => {
-    res.json(presentMe(await loadRunner(deps, sessionRunnerId(req)), deps.config.sandbox));
+    res.json(presentMe(await loadSignedInRunner(deps, sessionRunnerId(req)), deps.config.sandbox));
   });
   router.put('/me/email', (req, res) => putEmail(deps, req, res));
   router.patch('/me/settings', (req, res) => patchSettings(deps, req, res));

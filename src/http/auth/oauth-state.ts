@@ -1,9 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { and, eq, gt } from 'drizzle-orm';
 import type { Request, Response } from 'express';
+import type { AppDeps } from '../../app/deps.js';
+import { rememberOAuthState, useUpOAuthState } from '../../app/session/oauth-states.js';
 import type { Config } from '../../config.js';
-import type { DbOrTx } from '../../db/client.js';
-import { oauthStates } from '../../db/schema/index.js';
 import { baseCookieOptions, hostCookieName } from '../session/session-cookie.js';
 
 /**
@@ -64,17 +63,14 @@ function pendingStates(req: Request, config: CookieConfig): PendingState[] {
 
 /** Creates and stores a state, and binds it to this browser with its own cookie. */
 export async function issueOAuthState(
-  db: DbOrTx,
+  db: AppDeps['db'],
   config: CookieConfig,
   req: Request,
   res: Response,
   now: Date,
 ): Promise<string> {
   const state = randomBytes(32).toString('base64url');
-  await db.insert(oauthStates).values({
-    stateHash: hashState(state),
-    expiresAt: new Date(now.getTime() + OAUTH_STATE_TTL_MS),
-  });
+  await rememberOAuthState(db, hashState(state), new Date(now.getTime() + OAUTH_STATE_TTL_MS));
   const pending = pendingStates(req, config).sort((a, b) => a.issuedAt - b.issuedAt);
   for (const old of pending.slice(0, Math.max(0, pending.length - (MAX_PENDING_STATES - 1)))) {
     res.clearCookie(old.name, baseCookieOptions(config));
@@ -100,7 +96,7 @@ function sameString(a: string, b: string): boolean {
  * tabs' cookies are left alone.
  */
 export async function consumeOAuthState(
-  db: DbOrTx,
+  db: AppDeps['db'],
   config: CookieConfig,
   req: Request,
   res: Response,
@@ -112,9 +108,5 @@ export async function consumeOAuthState(
   const bound = pendingStates(req, config).find((p) => p.name === name);
   res.clearCookie(name, baseCookieOptions(config));
   if (!bound || !sameString(state, bound.state)) return false;
-  const deleted = await db
-    .delete(oauthStates)
-    .where(and(eq(oauthStates.stateHash, hashState(state)), gt(oauthStates.expiresAt, now)))
-    .returning({ stateHash: oauthStates.stateHash });
-  return deleted.length === 1;
+  return useUpOAuthState(db, hashState(state), now);
 }

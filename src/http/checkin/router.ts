@@ -1,8 +1,7 @@
-import { eq } from 'drizzle-orm';
 import express, { type Response, Router } from 'express';
 import type { AppDeps } from '../../app/deps.js';
 import { recordCheckIn } from '../../app/record-checkin.js';
-import { runners } from '../../db/schema/index.js';
+import { runnerExists, runnerTimezone } from '../../app/runner/load-runner.js';
 import { readCheckInToken } from '../../email/links/check-in-links.js';
 import { html } from '../pages/html.js';
 import { sendPage } from '../pages/layout.js';
@@ -34,7 +33,7 @@ export function createCheckInRouter(deps: AppDeps): Router {
   router.get('/', async (req, res) => {
     const token = tokenParam(req);
     const claims = claimsOf(token);
-    if (!token || !claims || !(await runnerExists(deps, claims.runnerId))) return invalid(deps, res);
+    if (!token || !claims || !(await runnerExists(deps.db, claims.runnerId))) return invalid(deps, res);
     sendPage(res, 200, {
       title: 'How does your knee feel?',
       sandbox: deps.config.sandbox,
@@ -52,23 +51,15 @@ export function createCheckInRouter(deps: AppDeps): Router {
     const claims = claimsOf(tokenParam(req));
     const recorded = claims ? await recordCheckIn(deps, claims.runnerId, claims.feeling, 'email') : null;
     if (!claims || !recorded) return invalid(deps, res);
-    const [runner] = await deps.db
-      .select({ timezone: runners.timezone })
-      .from(runners)
-      .where(eq(runners.id, claims.runnerId));
+    const timezone = await runnerTimezone(deps.db, claims.runnerId);
     sendPage(res, 200, {
       title: 'Thanks, check-in recorded',
       sandbox: deps.config.sandbox,
       body: html`<p class="card notice-ok" role="status">Recorded: ${FEELING_LABELS[claims.feeling].toLowerCase()}.</p>
-${planSummary(recorded.plan, runner?.timezone ?? 'UTC')}`,
+${planSummary(recorded.plan, timezone)}`,
     });
   });
   return router;
-}
-
-async function runnerExists(deps: AppDeps, runnerId: string): Promise<boolean> {
-  const [row] = await deps.db.select({ id: runners.id }).from(runners).where(eq(runners.id, runnerId));
-  return row !== undefined;
 }
 
 function invalid(deps: AppDeps, res: Response): void {

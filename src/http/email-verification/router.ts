@@ -1,10 +1,6 @@
-import { and, eq, sql } from 'drizzle-orm';
 import express, { type Response, Router } from 'express';
 import type { AppDeps } from '../../app/deps.js';
-import { markAddressVerified } from '../../db/repositories/email-addresses.js';
-import { runners } from '../../db/schema/index.js';
-import { hashAddress } from '../../email/address/email-address.js';
-import { readVerifyEmailToken } from '../../email/links/verify-email-link.js';
+import { verificationTarget, verifyEmailAddress } from '../../email/verification/verify-email-address.js';
 import { html } from '../pages/html.js';
 import { sendPage } from '../pages/layout.js';
 import { limitLinkRequests } from '../rate-limit/link-brake.js';
@@ -24,7 +20,7 @@ export function createEmailVerificationRouter(deps: AppDeps): Router {
   router.use(limitLinkRequests(deps, 'email-verify'));
   router.get('/', async (req, res) => {
     const token = tokenParam(req);
-    const target = token ? await tokenTarget(deps, token) : null;
+    const target = token ? await verificationTarget(deps, token) : null;
     if (!token || !target) return invalid(deps, res);
     if (target.verified) return confirmed(deps, res);
     sendPage(res, 200, {
@@ -38,42 +34,13 @@ export function createEmailVerificationRouter(deps: AppDeps): Router {
   });
   router.post('/', express.urlencoded({ extended: false, limit: '1kb' }), async (req, res) => {
     const token = tokenParam(req);
-    const target = token ? await tokenTarget(deps, token) : null;
+    const target = token ? await verificationTarget(deps, token) : null;
     if (!target) return invalid(deps, res);
-    const now = deps.clock.now();
-    // `email = <the address the token names>`: if the runner changed it since the
-    // read, nothing is verified. coalesce keeps the first time: a repeat is a no-op.
-    const verified = await deps.db.transaction(async (tx) => {
-      const updated = await tx
-        .update(runners)
-        .set({
-          emailVerifiedAt: sql`coalesce(${runners.emailVerifiedAt}, ${now.toISOString()}::timestamptz)`,
-          updatedAt: now,
-        })
-        .where(and(eq(runners.id, target.runnerId), eq(runners.email, target.email)))
-        .returning({ id: runners.id });
-      // Remembered per address: a later verification email to it may greet by name, and any hold is lifted.
-      if (updated.length > 0) await markAddressVerified(tx, target.runnerId, hashAddress(target.email), now);
-      return updated.length > 0;
-    });
+    const verified = await verifyEmailAddress(deps, target);
     if (!verified) return invalid(deps, res);
     confirmed(deps, res);
   });
   return router;
-}
-
-type TokenTarget = { runnerId: string; email: string; verified: boolean };
-
-/** Valid signature, unexpired, and the runner's CURRENT address is the one the token was minted for. */
-async function tokenTarget(deps: AppDeps, token: string): Promise<TokenTarget | null> {
-  const claims = readVerifyEmailToken(deps.config, token, deps.clock.now());
-  if (!claims) return null;
-  const [runner] = await deps.db
-    .select({ email: runners.email, verifiedAt: runners.emailVerifiedAt })
-    .from(runners)
-    .where(eq(runners.id, claims.runnerId));
-  if (!runner?.email || hashAddress(runner.email) !== claims.addressHash) return null;
-  return { runnerId: claims.runnerId, email: runner.email, verified: runner.verifiedAt !== null };
 }
 
 function confirmed(deps: AppDeps, res: Response): void {

@@ -1,10 +1,10 @@
 import { Router } from 'express';
 import { sampleGovernorView } from '../../app/strava-access/governor-metrics.js';
 import { sampleParkedRunners } from '../../app/strava-access/parked-runners.js';
-import { withDeadline } from '../../db/client.js';
 import type { ProcessDeps } from '../../jobs/process-deps.js';
 import { QUEUE_NAMES } from '../../jobs/queue-names.js';
 import { createCanaryAgeReader } from '../../jobs/worker-canary/job.js';
+import { withDeadline } from '../../shared/deadline.js';
 import { isClusterChild, requestClusterMetrics } from '../../shared/web-cluster.js';
 import { requireMetricsToken } from './metrics-auth.js';
 

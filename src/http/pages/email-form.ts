@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { AppDeps } from '../../app/deps.js';
-import type { AddressHoldReason } from '../../db/schema/index.js';
+import type { AddressHoldReason } from '../../email/address/address-hold-reason.js';
 import { requestEmailVerification } from '../../email/verification/request-email-verification.js';
 import {
   EmailLimitUnavailableError,

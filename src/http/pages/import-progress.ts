@@ -1,5 +1,5 @@
+import type { RunnerRow } from '../../app/runner/load-runner.js';
 import { html, type SafeHtml } from './html.js';
-import type { RunnerRow } from './load-runner.js';
 
 type Backfill = Pick<RunnerRow, 'backfillStatus' | 'backfillRuns'>;
 

@@ -1,10 +1,10 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { AppDeps } from '../../app/deps.js';
+import { loadRunner, type RunnerRow } from '../../app/runner/load-runner.js';
 import { type EmailFormError, emailForm, setRetryAfter, submitEmail } from './email-form.js';
 import { html, type SafeHtml } from './html.js';
 import { importProgress, isImporting } from './import-progress.js';
 import { SANDBOX_MAIL_PATH, sendPrivatePage } from './layout.js';
-import { loadRunner, type RunnerRow } from './load-runner.js';
 import { missingScopesNotice } from './missing-scopes.js';
 import { pageForm, pageRunnerId, pageSession, siteOf } from './page-session.js';
 import { stravaAccessNotice } from './strava-access-notice.js';

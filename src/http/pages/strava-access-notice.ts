@@ -1,6 +1,5 @@
-import type { StravaRefusal } from '../../db/schema/index.js';
+import type { RunnerRow, StravaRefusal } from '../../app/runner/load-runner.js';
 import { html, type SafeHtml } from './html.js';
-import type { RunnerRow } from './load-runner.js';
 
 /** What happened, in the runner's words, and the one thing that fixes it (docs/strava-quota.md). */
 const WHY: Record<StravaRefusal, string> = {

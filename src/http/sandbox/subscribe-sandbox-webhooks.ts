@@ -1,6 +1,6 @@
 import type { AppDeps } from '../../app/deps.js';
 import { createStravaSubscription } from '../../app/strava-subscription.js';
-import { withDeadline } from '../../db/client.js';
+import { withDeadline } from '../../shared/deadline.js';
 
 /** Start-up must not hang on it, nor shutdown wait long for it. */
 const SUBSCRIBE_DEADLINE_MS = 10_000;

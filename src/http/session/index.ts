@@ -1,4 +1,6 @@
 /** Session machinery shared by the API, account and page routes. */
+
+export { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from '../../app/session/session-policy.js';
 export { loadSession, readSessionId } from './load-session.js';
 export { requireRunner } from './require-runner.js';
 export {
@@ -9,6 +11,5 @@ export {
   readCookie,
   sessionCookieName,
 } from './session-cookie.js';
-export { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from './session-policy.js';
 export type { SessionRunner } from './session-runner.js';
 export { endSession, startSession } from './start-session.js';

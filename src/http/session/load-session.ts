@@ -2,7 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { AppDeps } from '../../app/deps.js';
 import { clearSessionCookie, readCookie, sessionCookieName, verifySessionCookie } from './session-cookie.js';
 import './session-runner.js';
-import { findSession } from './session-store.js';
+import { findSession } from '../../app/session/sessions.js';
 
 type SessionDeps = Pick<AppDeps, 'config' | 'db' | 'clock'>;
 

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { CookieOptions, Request, Response } from 'express';
+import { SESSION_ABSOLUTE_MS } from '../../app/session/session-policy.js';
 import type { Config } from '../../config.js';
-import { SESSION_ABSOLUTE_MS } from './session-policy.js';
 
 type CookieConfig = Pick<Config, 'publicUrl'>;
 

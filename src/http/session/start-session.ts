@@ -1,8 +1,8 @@
 import type { Request, Response } from 'express';
 import type { AppDeps } from '../../app/deps.js';
+import { createSession, deleteSession, hashSessionId } from '../../app/session/sessions.js';
 import { readSessionId } from './load-session.js';
 import { clearSessionCookie, setSessionCookie } from './session-cookie.js';
-import { createSession, deleteSession, hashSessionId } from './session-store.js';
 
 type SessionDeps = Pick<AppDeps, 'config' | 'db' | 'clock'>;
 

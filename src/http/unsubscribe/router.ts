@@ -1,9 +1,6 @@
-import { eq, sql } from 'drizzle-orm';
 import express, { type Request, type Response, Router } from 'express';
 import type { AppDeps } from '../../app/deps.js';
-import { runners } from '../../db/schema/index.js';
-import { holdCurrentAddress } from '../../email/address/current-address-hold.js';
-import { readUnsubscribeToken } from '../../email/links/unsubscribe-link.js';
+import { runnerOfUnsubscribeToken, unsubscribeRunner } from '../../email/address/unsubscribe-runner.js';
 import { limitLinkRequests } from '../rate-limit/link-brake.js';
 import { html, sendPage } from './page.js';
 import { tokenParam } from './token-param.js';
@@ -28,7 +25,7 @@ export function createUnsubscribeRouter(deps: AppDeps): Router {
   router.use(limitLinkRequests(deps, 'unsubscribe'));
   router.get('/', async (req, res) => {
     const token = tokenParam(req);
-    if (!token || !(await currentRunnerOf(deps, token))) return invalid(deps, res);
+    if (!token || !(await runnerOfUnsubscribeToken(deps, token))) return invalid(deps, res);
     sendPage(res, 200, {
       title: 'Unsubscribe from RampGuard emails',
       sandbox: deps.config.sandbox,
@@ -43,19 +40,9 @@ export function createUnsubscribeRouter(deps: AppDeps): Router {
     express.urlencoded({ extended: false, limit: '1kb' }),
     async (req: Request, res: Response) => {
       const token = tokenParam(req);
-      const runnerId = token ? await currentRunnerOf(deps, token) : null;
+      const runnerId = token ? await runnerOfUnsubscribeToken(deps, token) : null;
       if (!runnerId) return invalid(deps, res);
-      const now = deps.clock.now();
-      await deps.db.transaction(async (tx) => {
-        // coalesce keeps the first unsubscribe time: a repeated POST is a no-op.
-        await tx
-          .update(runners)
-          .set({
-            unsubscribedAt: sql`coalesce(${runners.unsubscribedAt}, ${now.toISOString()}::timestamptz)`,
-          })
-          .where(eq(runners.id, runnerId));
-        await holdCurrentAddress(tx, runnerId, 'unsubscribed', now);
-      });
+      await unsubscribeRunner(deps, runnerId);
       sendPage(res, 200, {
         title: 'You are unsubscribed',
         sandbox: deps.config.sandbox,
@@ -65,17 +52,6 @@ export function createUnsubscribeRouter(deps: AppDeps): Router {
     },
   );
   return router;
-}
-
-/** The runner a valid token names, if its link version is still the runner's current one. */
-async function currentRunnerOf(deps: AppDeps, token: string): Promise<string | null> {
-  const claims = readUnsubscribeToken(deps.config, token, deps.clock.now());
-  if (!claims) return null;
-  const [runner] = await deps.db
-    .select({ linkVersion: runners.linkVersion })
-    .from(runners)
-    .where(eq(runners.id, claims.runnerId));
-  return runner?.linkVersion === claims.linkVersion ? claims.runnerId : null;
 }
 
 function invalid(deps: AppDeps, res: Response): void {

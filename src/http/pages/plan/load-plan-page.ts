@@ -1,17 +1,14 @@
-import { desc, eq } from 'drizzle-orm';
 import type { AppDeps } from '../../../app/deps.js';
-import { getPlanView } from '../../../app/get-plan-view.js';
+import { type DetectionRow, readPlanPage } from '../../../app/plan-page/read-plan-page.js';
+import type { RunnerRow } from '../../../app/runner/load-runner.js';
 import { calendarFeedUrl } from '../../../calendar/calendar-link.js';
-import { loadRuns, loadShoes } from '../../../db/repositories/runs.js';
-import { detections } from '../../../db/schema/index.js';
 import { compareBySize, type DetectionRecord } from '../../../domain/detection-text.js';
 import { type LoadContext, loadContext } from '../../../domain/load-context.js';
 import { toLocalDate } from '../../../domain/plan/local-date.js';
 import type { PlanJson } from '../../../domain/plan-view.js';
 import type { DetectionKind, Severity, Shoe, Units } from '../../../domain/types.js';
-import { loadRunner, type RunnerRow } from '../load-runner.js';
 
-export type DetectionRow = typeof detections.$inferSelect;
+export type { DetectionRow };
 
 export type PlanPageData = {
   runner: RunnerRow;
@@ -40,29 +37,14 @@ export type PlanPageData = {
   calendarUrl: string;
 };
 
-/** A year of detections is far more than the page shows; the export has them all. */
-const MAX_DETECTIONS = 200;
 const RECENT_SHOWN = 8;
 
-/**
- * Everything `/plan` shows, read with the same loaders as the JSON API
- * (`getPlanView` is `GET /api/plan`). Null when the runner no longer exists.
- */
+/** Everything `/plan` shows, shaped from what `readPlanPage` reads. Null when the runner no longer exists. */
 export async function loadPlanPage(deps: AppDeps, runnerId: string): Promise<PlanPageData | null> {
-  const runner = await loadRunner(deps.db, runnerId);
-  const plan = runner ? await getPlanView(deps.db, runnerId) : null;
-  if (!runner || !plan) return null;
+  const records = await readPlanPage(deps, runnerId);
+  if (!records) return null;
+  const { runner, plan, detections: rows, runs, shoes } = records;
   const now = deps.clock.now();
-  const [rows, runs, shoes] = await Promise.all([
-    deps.db
-      .select()
-      .from(detections)
-      .where(eq(detections.runnerId, runnerId))
-      .orderBy(desc(detections.occurredAt), desc(detections.detectedAt), desc(detections.id))
-      .limit(MAX_DETECTIONS),
-    loadRuns(deps.db, runnerId),
-    loadShoes(deps.db, runnerId),
-  ]);
   const byId = new Map(rows.map((d) => [d.id, d]));
   // Largest reason first, as in the alert email.
   const current = plan.reasons

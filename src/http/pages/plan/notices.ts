@@ -1,7 +1,7 @@
+import type { RunnerRow } from '../../../app/runner/load-runner.js';
 import { PHYSIO_NOTE } from '../../../email/templates/format.js';
 import { html, type SafeHtml } from '../html.js';
 import { importProgress, isImporting } from '../import-progress.js';
-import type { RunnerRow } from '../load-runner.js';
 import { missingScopesNotice } from '../missing-scopes.js';
 import { stravaAccessNotice } from '../strava-access-notice.js';
 

@@ -1,9 +1,9 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { AppDeps } from '../../../app/deps.js';
+import { loadRunner, type RunnerRow } from '../../../app/runner/load-runner.js';
 import { type EmailFormError, emailForm, setRetryAfter } from '../email-form.js';
 import { html, type SafeHtml } from '../html.js';
 import { SANDBOX_MAIL_PATH, sendPrivatePage } from '../layout.js';
-import { loadRunner, type RunnerRow } from '../load-runner.js';
 import { pageRunnerId, pageSession, siteOf } from '../page-session.js';
 
 const SAVED: Record<string, string> = {

@@ -1,13 +1,11 @@
-import { eq } from 'drizzle-orm';
 import type { RequestHandler } from 'express';
 import type { AppDeps } from '../../../app/deps.js';
 import { resetRunnerLinks } from '../../../app/reset-runner-links.js';
-import { runners } from '../../../db/schema/index.js';
-import { releaseCurrentAddressHold } from '../../../email/address/current-address-hold.js';
+import { loadRunner } from '../../../app/runner/load-runner.js';
+import { changeAlerts, changeUnits } from '../../../app/settings/change-settings.js';
 import { submitEmail } from '../email-form.js';
 import { html } from '../html.js';
 import { sendPrivatePage } from '../layout.js';
-import { loadRunner } from '../load-runner.js';
 import { formField, pageForm, pageRunnerId, siteOf } from '../page-session.js';
 import { renderSettings } from './settings-page.js';
 
@@ -25,10 +23,7 @@ export function updateUnits(deps: AppDeps): RequestHandler[] {
   const handle: RequestHandler = async (req, res, next) => {
     const value = formField(req, 'units');
     if (value !== 'metric' && value !== 'imperial') return badChoice(deps)(req, res, next);
-    await deps.db
-      .update(runners)
-      .set({ units: value, updatedAt: deps.clock.now() })
-      .where(eq(runners.id, pageRunnerId(req)));
+    await changeUnits(deps, pageRunnerId(req), value);
     res.redirect(303, '/settings?saved=units');
   };
   return [...pageForm(deps), handle];
@@ -43,16 +38,7 @@ export function updateAlerts(deps: AppDeps): RequestHandler[] {
   const handle: RequestHandler = async (req, res, next) => {
     const value = formField(req, 'alerts');
     if (value !== 'on' && value !== 'off') return badChoice(deps)(req, res, next);
-    const on = value === 'on';
-    const runnerId = pageRunnerId(req);
-    await deps.db.transaction(async (tx) => {
-      await tx
-        .update(runners)
-        .set({ alertsEnabled: on, ...(on ? { unsubscribedAt: null } : {}), updatedAt: deps.clock.now() })
-        .where(eq(runners.id, runnerId));
-      // The runner asked for mail again: their address is no longer held for the unsubscribe.
-      if (on) await releaseCurrentAddressHold(tx, runnerId, 'unsubscribed');
-    });
+    await changeAlerts(deps, pageRunnerId(req), value === 'on');
     res.redirect(303, '/settings?saved=alerts');
   };
   return [...pageForm(deps), handle];
