@@ -1,5 +1,5 @@
 import type { DbOrTx } from '../../db/client.js';
-import type { StravaRefusal } from '../../db/schema/index.js';
+import type { StravaRefusal } from '../../db/repositories/strava-access.js';
 import { queueEmail } from '../email/queue-email.js';
 
 /**
