@@ -1,9 +1,9 @@
-import { eq, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import { markAnalysisDue } from '../db/repositories/analysis-due.js';
 import { insertPlanVersion, loadCurrentPlan } from '../db/repositories/plans.js';
 import { deleteSightings } from '../db/repositories/run-sightings.js';
-import { runners } from '../db/schema/index.js';
+import { clearConnectRead, lockRunnerByAthlete, upsertConnectingRunner } from '../db/repositories/runners.js';
+import { parkWithoutActivityScope } from '../db/repositories/strava-access.js';
 import { initialPlan } from '../domain/plan.js';
 import type { ExchangedAuthorization } from '../integrations/strava/client.js';
 import type { AppDeps } from './deps.js';
@@ -56,53 +56,24 @@ export async function connectRunner(
   // Without an activity scope every list call is refused: connect "needing access", queue nothing.
   const readsActivities = canReadActivities(grantedScopes);
   const connected = await deps.db.transaction(async (tx) => {
-    const [prior] = await tx
-      .select({ disconnectedAt: runners.disconnectedAt, scopes: runners.scopes })
-      .from(runners)
-      .where(eq(runners.athleteId, athlete.id))
-      .for('update');
-    const [row] = await tx
-      .insert(runners)
-      .values({
-        athleteId: athlete.id,
-        firstname: athlete.firstname,
-        units: athlete.units,
-        scopes,
-        connectedAt: now,
-        backfillStatus: 'pending',
-        createdAt: now,
-        updatedAt: now,
-      })
-      .onConflictDoUpdate({
-        target: runners.athleteId,
-        set: {
-          firstname: athlete.firstname,
-          scopes,
-          disconnectedAt: null,
-          stravaRefusal: null,
-          stravaFailures: 0,
-          stravaRetryAt: null,
-          backfillStatus: 'pending',
-          updatedAt: now,
-        },
-      })
-      // xmax = 0 only for a freshly inserted row: tells a first connect from a reconnect.
-      .returning({
-        id: runners.id,
-        emailVerifiedAt: runners.emailVerifiedAt,
-        created: sql<boolean>`(xmax = 0)`,
-      });
-    const runnerId = row!.id;
+    const prior = await lockRunnerByAthlete(tx, athlete.id);
+    const row = await upsertConnectingRunner(
+      tx,
+      { athleteId: athlete.id, firstname: athlete.firstname, units: athlete.units, scopes },
+      now,
+    );
+    const runnerId = row.id;
     const history = prior ? historyOnReconnect(prior, grantedScopes) : 'keep';
     if (history !== 'keep') await startNewHistory(tx, runnerId, history);
     await deps.strava.saveTokens(tx, runnerId, athlete.id, authorization);
     if (!(await loadCurrentPlan(tx, runnerId))) await insertPlanVersion(tx, runnerId, initialPlan(now));
     const timing = readsActivities ? await markAnalysisDue(tx, runnerId, now) : null;
+    // After `saveTokens` (which clears `disconnected_at`), in the same transaction.
     if (!readsActivities) await parkWithoutActivityScope(tx, runnerId, now);
     return {
       runnerId,
-      created: Boolean(row!.created),
-      emailVerified: row!.emailVerifiedAt !== null,
+      created: row.created,
+      emailVerified: row.emailVerifiedAt !== null,
       timing,
     };
   });
@@ -144,18 +115,5 @@ export function historyOnReconnect(
 
 async function startNewHistory(tx: Tx, runnerId: string, history: 'new' | 'reread'): Promise<void> {
   if (history === 'new') await deleteSightings(tx, runnerId);
-  await tx.update(runners).set({ connectReadAt: null }).where(eq(runners.id, runnerId));
-}
-
-/** After `saveTokens` (which clears `disconnected_at`), in the same transaction. */
-async function parkWithoutActivityScope(tx: Tx, runnerId: string, now: Date): Promise<void> {
-  await tx
-    .update(runners)
-    .set({
-      disconnectedAt: now,
-      stravaRefusal: 'activity_scope_missing',
-      analysisDueAt: null,
-      backfillStatus: 'failed',
-    })
-    .where(eq(runners.id, runnerId));
+  await clearConnectRead(tx, runnerId);
 }

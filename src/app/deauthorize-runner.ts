@@ -1,5 +1,4 @@
-import { eq } from 'drizzle-orm';
-import { runners } from '../db/schema/index.js';
+import { runnerExists } from '../db/repositories/runners.js';
 import { withStravaPurpose } from '../integrations/strava/call-purpose.js';
 import type { AppDeps } from './deps.js';
 import { forgetRunner } from './leave/forget-runner.js';
@@ -18,8 +17,7 @@ export type DeauthorizeResult = 'deleted' | 'forged' | 'gone' | 'already_checked
  * call (`claimDeauthorizationCheck`).
  */
 export async function deauthorizeRunner(deps: AppDeps, runnerId: string): Promise<DeauthorizeResult> {
-  const [runner] = await deps.db.select({ id: runners.id }).from(runners).where(eq(runners.id, runnerId));
-  if (!runner) return 'gone';
+  if (!(await runnerExists(deps.db, runnerId))) return 'gone';
   // At most one check per runner per 10 minutes, across processes: repeated claims cost nothing.
   const claim = await claimDeauthorizationCheck(deps, runnerId);
   if (!claim.acquired) {

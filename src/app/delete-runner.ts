@@ -1,9 +1,12 @@
-import { eq } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../db/client.js';
 import { lockRunnerState } from '../db/locks.js';
-import { emailOutbox, runners } from '../db/schema/index.js';
+import {
+  deleteRunnerRows,
+  loadOutboxRefs,
+  lockRunnerForDeletion,
+  type RunnerRef,
+} from '../db/repositories/runner-data.js';
 import type { RunnerTrace } from './leave/runner-trace.js';
-import { RUNNER_TABLES, type RunnerRef } from './runner-tables.js';
 
 /**
  * Deletes every row about a runner, in one transaction (docs/data.md: disconnect
@@ -23,25 +26,12 @@ export async function deleteRunner(
     // The same per-runner lock as analyses and check-ins: none of them can write a row
     // about this runner between our deletes and our commit.
     await lockRunnerState(tx, runnerId);
-    const [runner] = await tx
-      .select({
-        id: runners.id,
-        athleteId: runners.athleteId,
-        scopes: runners.scopes,
-        firstname: runners.firstname,
-        email: runners.email,
-      })
-      .from(runners)
-      .where(eq(runners.id, runnerId))
-      .for('update');
+    const runner = await lockRunnerForDeletion(tx, runnerId);
     if (!runner) return null;
-    const outbox = await tx
-      .select({ id: emailOutbox.id, messageId: emailOutbox.messageId })
-      .from(emailOutbox)
-      .where(eq(emailOutbox.runnerId, runnerId));
+    const outbox = await loadOutboxRefs(tx, runnerId);
     const ref: RunnerRef = runner;
     await beforeDelete?.(tx, ref);
-    for (const entry of [...RUNNER_TABLES].reverse()) await tx.delete(entry.table).where(entry.where(ref));
+    await deleteRunnerRows(tx, ref);
     return {
       runnerId: runner.id,
       athleteId: runner.athleteId,

@@ -1,7 +1,5 @@
-import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
-import { runners } from '../db/schema/index.js';
-import { RUNNER_TABLES, type RunnerRef } from './runner-tables.js';
+import { loadRunnerRef, readRunnerRows } from '../db/repositories/runner-data.js';
 
 export type RunnerExport = {
   format: 'rampguard-export.v1';
@@ -17,17 +15,9 @@ export type RunnerExport = {
  */
 export async function exportRunner(db: DbOrTx, runnerId: string, now: Date): Promise<RunnerExport | null> {
   return db.transaction(async (tx) => {
-    const [runner] = await tx
-      .select({ id: runners.id, athleteId: runners.athleteId, scopes: runners.scopes })
-      .from(runners)
-      .where(eq(runners.id, runnerId));
-    if (!runner) return null;
-    const ref: RunnerRef = runner;
-    const tables: RunnerExport['tables'] = {};
-    for (const entry of RUNNER_TABLES) {
-      const rows = (await tx.select().from(entry.table).where(entry.where(ref))) as Record<string, unknown>[];
-      tables[entry.name] = rows.map((row) => (entry.exportRow ? entry.exportRow(row, ref) : row));
-    }
+    const ref = await loadRunnerRef(tx, runnerId);
+    if (!ref) return null;
+    const tables = await readRunnerRows(tx, ref);
     return { format: 'rampguard-export.v1', exportedAt: now.toISOString(), tables };
   });
 }

@@ -1,7 +1,6 @@
-import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { loadCurrentPlan, loadPlanHistory } from '../db/repositories/plans.js';
-import { runners } from '../db/schema/index.js';
+import { loadRunnerConnectedAt } from '../db/repositories/runners.js';
 import { initialPlan } from '../domain/plan.js';
 import { type PlanJson, toPlanJson } from '../domain/plan-view.js';
 
@@ -15,11 +14,8 @@ import { type PlanJson, toPlanJson } from '../domain/plan-view.js';
 export async function getPlanView(db: DbOrTx, runnerId: string): Promise<PlanJson | null> {
   const current = await loadCurrentPlan(db, runnerId);
   if (current) return toPlanJson(current, await loadPlanHistory(db, runnerId));
-  const [runner] = await db
-    .select({ connectedAt: runners.connectedAt })
-    .from(runners)
-    .where(eq(runners.id, runnerId));
-  if (!runner) return null;
-  const plan = initialPlan(runner.connectedAt);
+  const connectedAt = await loadRunnerConnectedAt(db, runnerId);
+  if (!connectedAt) return null;
+  const plan = initialPlan(connectedAt);
   return toPlanJson(plan, [plan]);
 }

@@ -1,8 +1,8 @@
-import { eq } from 'drizzle-orm';
 import { lockRunnerState } from '../db/locks.js';
+import { insertCheckIn } from '../db/repositories/checkins.js';
 import { insertOutboxRows } from '../db/repositories/email-outbox.js';
 import { loadPlanHistory } from '../db/repositories/plans.js';
-import { checkIns, runners } from '../db/schema/index.js';
+import { loadRunnerTimezone } from '../db/repositories/runners.js';
 import { type PlanJson, toPlanJson } from '../domain/plan-view.js';
 import type { Feeling } from '../domain/types.js';
 import { scheduleSendJobs } from '../email/outbox/schedule-send-job.js';
@@ -32,20 +32,14 @@ export async function recordCheckIn(
   const now = deps.clock.now();
   const result = await deps.db.transaction(async (tx) => {
     await lockRunnerState(tx, runnerId);
-    const [runner] = await tx
-      .select({ timezone: runners.timezone })
-      .from(runners)
-      .where(eq(runners.id, runnerId));
-    if (!runner) return null;
-    const [row] = await tx
-      .insert(checkIns)
-      .values({ runnerId, feeling, source, at: now })
-      .returning({ id: checkIns.id, at: checkIns.at });
-    const advance = await advancePlan(tx, runnerId, [], now, runner.timezone);
+    const timezone = await loadRunnerTimezone(tx, runnerId);
+    if (timezone === undefined) return null;
+    const row = await insertCheckIn(tx, { runnerId, feeling, source, at: now });
+    const advance = await advancePlan(tx, runnerId, [], now, timezone);
     const outboxIds = await insertOutboxRows(tx, runnerId, advance.emails, now);
     const history = await loadPlanHistory(tx, runnerId);
     const recorded: RecordedCheckIn = {
-      checkIn: { id: String(row!.id), feeling, source, at: row!.at.toISOString() },
+      checkIn: { id: String(row.id), feeling, source, at: row.at.toISOString() },
       plan: toPlanJson(advance.plan, history),
     };
     return { recorded, outboxIds };

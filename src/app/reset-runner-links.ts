@@ -1,5 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
-import { runners } from '../db/schema/index.js';
+import { bumpLinkVersion } from '../db/repositories/runners.js';
 import type { AppDeps } from './deps.js';
 
 /**
@@ -13,10 +12,5 @@ export async function resetRunnerLinks(
   deps: Pick<AppDeps, 'db' | 'clock'>,
   runnerId: string,
 ): Promise<number | null> {
-  const [row] = await deps.db
-    .update(runners)
-    .set({ linkVersion: sql`${runners.linkVersion} + 1`, updatedAt: deps.clock.now() })
-    .where(eq(runners.id, runnerId))
-    .returning({ linkVersion: runners.linkVersion });
-  return row?.linkVersion ?? null;
+  return bumpLinkVersion(deps.db, runnerId, deps.clock.now());
 }

@@ -1,6 +1,10 @@
-import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { stravaSubscription } from '../db/schema/index.js';
+import {
+  deleteStoredSubscription,
+  loadStoredSubscription,
+  type StoredSubscription,
+  storeSubscription as storeSubscriptionRow,
+} from '../db/repositories/strava-subscription.js';
 import type { StravaSubscription } from '../integrations/strava/client.js';
 import { StravaNotFoundError } from '../integrations/strava/errors.js';
 import { AppError } from '../shared/errors.js';
@@ -16,7 +20,7 @@ import type { AppDeps } from './deps.js';
 
 export type SubscriptionDeps = Pick<AppDeps, 'config' | 'db' | 'strava' | 'clock'>;
 
-export type StoredSubscription = { subscriptionId: string; callbackUrl: string; createdAt: Date };
+export type { StoredSubscription };
 
 export class SubscriptionError extends AppError {
   constructor(message: string) {
@@ -25,7 +29,6 @@ export class SubscriptionError extends AppError {
   }
 }
 
-const SINGLETON_ID = 1;
 const CACHE_MS = 5_000;
 
 /** `$PUBLIC_URL/webhooks/strava`: where Strava posts events and sends the validation GET. */
@@ -34,10 +37,7 @@ export function webhookCallbackUrl(config: AppDeps['config']): string {
 }
 
 export async function readStoredSubscription(db: Db): Promise<StoredSubscription | null> {
-  const [row] = await db.select().from(stravaSubscription).where(eq(stravaSubscription.id, SINGLETON_ID));
-  return row
-    ? { subscriptionId: row.subscriptionId, callbackUrl: row.callbackUrl, createdAt: row.createdAt }
-    : null;
+  return loadStoredSubscription(db);
 }
 
 /**
@@ -91,17 +91,13 @@ export async function deleteStravaSubscription(
       if (!(err instanceof StravaNotFoundError)) throw err; // already gone at Strava: just forget it
     }
   }
-  await deps.db.delete(stravaSubscription).where(eq(stravaSubscription.id, SINGLETON_ID));
+  await deleteStoredSubscription(deps.db);
   cache.delete(deps.db);
   return { deletedId: id };
 }
 
 async function storeSubscription(deps: SubscriptionDeps, subscriptionId: string, callbackUrl: string) {
-  const values = { subscriptionId, callbackUrl, createdAt: deps.clock.now() };
-  await deps.db
-    .insert(stravaSubscription)
-    .values({ id: SINGLETON_ID, ...values })
-    .onConflictDoUpdate({ target: stravaSubscription.id, set: values });
+  await storeSubscriptionRow(deps.db, { subscriptionId, callbackUrl, createdAt: deps.clock.now() });
   cache.delete(deps.db);
 }
 

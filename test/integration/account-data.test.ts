@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APP_TABLES, RUNNER_TABLES } from '../../src/app/runner-tables.js';
+import { APP_TABLES, RUNNER_TABLES } from '../../src/db/repositories/runner-data.js';
 import { webhookInbox } from '../../src/db/schema/index.js';
 
 import {

@@ -1,4 +1,3 @@
-import { eq, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import { lockRunnerState } from '../../db/locks.js';
 import {
@@ -8,8 +7,8 @@ import {
 } from '../../db/repositories/detections.js';
 import { insertOutboxRows } from '../../db/repositories/email-outbox.js';
 import { deleteSightings, insertSightings, loadSightings } from '../../db/repositories/run-sightings.js';
+import { loadRunner, recordAnalysisCommitted } from '../../db/repositories/runners.js';
 import { loadShoes, replaceRuns, upsertShoes } from '../../db/repositories/runs.js';
-import { runners } from '../../db/schema/index.js';
 import { detect } from '../../domain/detect.js';
 import { mayAlert, newSightings, type Sighting, staleSightings } from '../../domain/sightings.js';
 import type { Detection, Run, Units } from '../../domain/types.js';
@@ -40,7 +39,7 @@ export async function analyzeRunner(
   onProgress?: (page: number, runsSoFar: number) => Promise<void>,
 ): Promise<AnalysisResult> {
   const { db, clock, config } = deps;
-  const [runner] = await db.select().from(runners).where(eq(runners.id, runnerId));
+  const runner = await loadRunner(db, runnerId);
   if (!runner) return { outcome: 'skipped', reason: 'runner deleted' };
   if (runner.disconnectedAt) return { outcome: 'skipped', reason: 'runner disconnected' };
 
@@ -51,7 +50,7 @@ export async function analyzeRunner(
 
   return db.transaction(async (tx) => {
     await lockRunnerState(tx, runnerId);
-    const [fresh] = await tx.select().from(runners).where(eq(runners.id, runnerId));
+    const fresh = await loadRunner(tx, runnerId);
     if (!fresh) return { outcome: 'skipped', reason: 'runner deleted' } as const;
     if (fresh.lastAnalyzedAt && fresh.lastAnalyzedAt > readStartedAt) {
       return { outcome: 'skipped', reason: 'a newer analysis already committed' } as const;
@@ -91,19 +90,13 @@ export async function analyzeRunner(
     ];
     const outboxIds = await insertOutboxRows(tx, runnerId, emails, readStartedAt);
 
-    await tx
-      .update(runners)
-      .set({
-        timezone: timeZone,
-        lastAnalyzedAt: readStartedAt,
-        ...(connectRead ? { connectReadAt: readStartedAt } : {}),
-        backfillStatus: 'done',
-        backfillRuns: fetched.runs.length,
-        updatedAt: readStartedAt,
-        // A request that arrived after this read started stays due: its change may not be in this read.
-        analysisDueAt: sql`case when ${runners.analysisDueAt} <= ${readStartedAt} then null else ${runners.analysisDueAt} end`,
-      })
-      .where(eq(runners.id, runnerId));
+    // A request that arrived after this read started stays due: its change may not be in this read.
+    await recordAnalysisCommitted(tx, runnerId, {
+      timezone: timeZone,
+      readStartedAt,
+      connectRead,
+      runs: fetched.runs.length,
+    });
     return {
       outcome: 'done',
       runs: fetched.runs.length,

@@ -1,6 +1,6 @@
-import { and, eq, gte, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { INBOX_STATUSES, runs, webhookInbox } from '../../db/schema/index.js';
+import { loadRunStarts } from '../../db/repositories/runs.js';
+import { loadActivityEventsSince } from '../../db/repositories/webhook-inbox.js';
 import { expectedInWindow } from '../../integrations/strava/last-page.js';
 
 /**
@@ -28,27 +28,8 @@ export async function loadExpectedActivities(
 ): Promise<Set<string> | null> {
   const last = runner.lastAnalyzedAt;
   if (!last || now.getTime() - last.getTime() > KNOWN_STATE_MAX_AGE_MS) return null;
-  const events = await db
-    .select({
-      objectId: webhookInbox.objectId,
-      aspectType: webhookInbox.aspectType,
-      updates: webhookInbox.updates,
-      eventTime: webhookInbox.eventTime,
-    })
-    .from(webhookInbox)
-    .where(
-      and(
-        // Every status: the (status, received_at) index serves the range.
-        inArray(webhookInbox.status, [...INBOX_STATUSES]),
-        gte(webhookInbox.receivedAt, new Date(last.getTime() - EVENT_OVERLAP_MS)),
-        eq(webhookInbox.runnerId, runner.id),
-        eq(webhookInbox.objectType, 'activity'),
-      ),
-    );
+  const events = await loadActivityEventsSince(db, runner.id, new Date(last.getTime() - EVENT_OVERLAP_MS));
   if (events.length === 0) return null;
-  const cachedRuns = await db
-    .select({ id: runs.activityId, startDate: runs.startDate })
-    .from(runs)
-    .where(eq(runs.runnerId, runner.id));
+  const cachedRuns = await loadRunStarts(db, runner.id);
   return expectedInWindow({ cachedRuns, events, afterEpochS: Math.floor(windowStart.getTime() / 1000) });
 }

@@ -1,8 +1,8 @@
 import type { Tx } from '../../db/client.js';
 import { withDeadline } from '../../db/client.js';
+import type { RunnerRef } from '../../db/repositories/runner-data.js';
 import { deleteRunner } from '../delete-runner.js';
 import type { AppDeps } from '../deps.js';
-import type { RunnerRef } from '../runner-tables.js';
 import { RUNNER_CLEANUP_STEPS } from './cleanup-steps.js';
 import type { RunnerTrace } from './runner-trace.js';
 

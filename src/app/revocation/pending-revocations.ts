@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../../config.js';
 import type { Tx } from '../../db/client.js';
-import { stravaRevocations } from '../../db/schema/index.js';
+import { insertRevocation, type RevocationRow } from '../../db/repositories/revocations.js';
 import type { TokenSet } from '../../integrations/strava/schemas.js';
 import { currentTokenKey, decryptToken, encryptToken, keyringFromConfig } from '../../shared/crypto.js';
 import { REVOCATION_WINDOW_MS, revocationRetryDelayMs } from './revocation-policy.js';
 
 type KeyConfig = Pick<Config, 'tokenEncryptionKey' | 'tokenKeyId' | 'oldTokenKeys'>;
-export type RevocationRow = typeof stravaRevocations.$inferSelect;
+
+export type { RevocationRow };
 
 /**
  * Keeps a grant that could not be revoked at disconnect (docs/disconnect.md#revocation),
@@ -24,7 +25,7 @@ export async function savePendingRevocation(
   const id = randomUUID();
   const key = currentTokenKey(config);
   const nextAttemptAt = new Date(now.getTime() + revocationRetryDelayMs(1));
-  await tx.insert(stravaRevocations).values({
+  await insertRevocation(tx, {
     id,
     accessTokenEnc: encryptToken(grant.accessToken, key, id),
     refreshTokenEnc: encryptToken(grant.refreshToken, key, id),

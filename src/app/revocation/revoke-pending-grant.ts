@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
-import { stravaRevocations } from '../../db/schema/index.js';
+import {
+  claimRevocationRow,
+  deleteRevocation,
+  lockRevocation,
+  recordRevocationFailure,
+  storeClaimedRevocationGrant,
+} from '../../db/repositories/revocations.js';
 import { isInvalidRefreshToken } from '../../integrations/strava/oauth.js';
 import { TokenDecryptError } from '../../shared/crypto.js';
 import { summarizeError } from '../../shared/error-shape.js';
@@ -52,7 +57,7 @@ export async function revokePendingGrant(deps: AppDeps, revocationId: string): P
   } catch (err) {
     if (!(err instanceof TokenDecryptError)) throw err;
     // Its key was retired: nothing can revoke it any more.
-    await deleteRevocation(deps, revocationId);
+    await deleteRevocation(deps.db, revocationId);
     deps.logger.warn({ revocationId, err }, 'pending Strava revocation unreadable (key retired); deleted');
     return { outcome: 'gave up', attempts: row.attempts };
   }
@@ -66,21 +71,23 @@ export async function revokePendingGrant(deps: AppDeps, revocationId: string): P
       } catch (err) {
         if (!isInvalidRefreshToken(err)) throw err;
         // Strava no longer knows the grant: the athlete (or an earlier attempt) revoked it.
-        await deleteRevocation(deps, revocationId);
+        await deleteRevocation(deps.db, revocationId);
         return { outcome: 'already revoked', attempts: row.attempts + 1 };
       }
       // The refresh token rotated: store it before anything else can fail.
-      await deps.db
-        .update(stravaRevocations)
-        .set(encryptPendingGrant(deps.config, revocationId, fresh))
-        .where(and(eq(stravaRevocations.id, revocationId), eq(stravaRevocations.claimId, claimId)));
+      await storeClaimedRevocationGrant(
+        deps.db,
+        revocationId,
+        claimId,
+        encryptPendingGrant(deps.config, revocationId, fresh),
+      );
       accessToken = fresh.accessToken;
     }
     await deps.strava.revokeAccessToken(accessToken);
   } catch (err) {
     return recordFailure(deps, row, claimId, err);
   }
-  await deleteRevocation(deps, revocationId);
+  await deleteRevocation(deps.db, revocationId);
   deps.logger.info(
     { revocationId, attempts: row.attempts + 1 },
     'pending Strava revocation done: the grant is revoked',
@@ -90,19 +97,16 @@ export async function revokePendingGrant(deps: AppDeps, revocationId: string): P
 
 async function claimRevocation(deps: AppDeps, id: string, now: Date): Promise<Claim> {
   return deps.db.transaction(async (tx): Promise<Claim> => {
-    const [row] = await tx.select().from(stravaRevocations).where(eq(stravaRevocations.id, id)).for('update');
+    const row = await lockRevocation(tx, id);
     if (!row) return { kind: 'gone' };
     if (row.claimedUntil && row.claimedUntil.getTime() > now.getTime()) return { kind: 'busy' };
     if (now.getTime() >= row.giveUpAt.getTime()) {
-      await tx.delete(stravaRevocations).where(eq(stravaRevocations.id, id));
+      await deleteRevocation(tx, id);
       return { kind: 'gave up', attempts: row.attempts };
     }
     if (row.nextAttemptAt.getTime() > now.getTime() + DUE_SLACK_MS) return { kind: 'not due' };
     const claimId = randomUUID();
-    await tx
-      .update(stravaRevocations)
-      .set({ claimId, claimedUntil: new Date(now.getTime() + CLAIM_MS) })
-      .where(eq(stravaRevocations.id, id));
+    await claimRevocationRow(tx, id, claimId, new Date(now.getTime() + CLAIM_MS));
     return { kind: 'claimed', row, claimId };
   });
 }
@@ -119,17 +123,14 @@ async function recordFailure(
   // The last attempt comes just before the window closes (at its close the tokens go).
   const lastChance = new Date(row.giveUpAt.getTime() - DUE_SLACK_MS * 2);
   const nextAttemptAt = next.getTime() < lastChance.getTime() ? next : lastChance;
-  await deps.db
-    .update(stravaRevocations)
-    .set({ attempts, nextAttemptAt, lastError: summarizeError(err), claimId: null, claimedUntil: null })
-    .where(and(eq(stravaRevocations.id, row.id), eq(stravaRevocations.claimId, claimId)));
+  await recordRevocationFailure(deps.db, row.id, claimId, {
+    attempts,
+    nextAttemptAt,
+    lastError: summarizeError(err),
+  });
   deps.logger.warn(
     { revocationId: row.id, attempts, nextAttemptAt, err },
     'could not revoke a Strava grant yet; will retry',
   );
   return { outcome: 'retry', attempts, nextAttemptAt };
-}
-
-async function deleteRevocation(deps: AppDeps, id: string): Promise<void> {
-  await deps.db.delete(stravaRevocations).where(eq(stravaRevocations.id, id));
 }

@@ -1,5 +1,4 @@
-import { and, asc, isNull, lte, or } from 'drizzle-orm';
-import { stravaRevocations } from '../../db/schema/index.js';
+import { loadDueRevocations } from '../../db/repositories/revocations.js';
 import type { AppDeps } from '../deps.js';
 
 /**
@@ -9,17 +8,7 @@ import type { AppDeps } from '../deps.js';
  */
 export async function sweepRevocations(deps: AppDeps, limit = 100): Promise<{ requeued: number }> {
   const now = deps.clock.now();
-  const due = await deps.db
-    .select({ id: stravaRevocations.id, attempts: stravaRevocations.attempts })
-    .from(stravaRevocations)
-    .where(
-      and(
-        or(lte(stravaRevocations.nextAttemptAt, now), lte(stravaRevocations.giveUpAt, now)),
-        or(isNull(stravaRevocations.claimedUntil), lte(stravaRevocations.claimedUntil, now)),
-      ),
-    )
-    .orderBy(asc(stravaRevocations.nextAttemptAt))
-    .limit(limit);
+  const due = await loadDueRevocations(deps.db, now, limit);
   for (const row of due) await deps.jobs.enqueueRevocation(row.id, row.attempts + 1, now);
   return { requeued: due.length };
 }

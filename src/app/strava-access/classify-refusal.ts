@@ -1,4 +1,4 @@
-import type { StravaRefusal } from '../../db/schema/index.js';
+import type { StravaRefusal } from '../../db/repositories/strava-access.js';
 import {
   StravaAuthError,
   StravaForbiddenError,

@@ -1,5 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
-import { runners, type StravaRefusal } from '../../db/schema/index.js';
+import { parkRunnerRow, type StravaRefusal } from '../../db/repositories/strava-access.js';
 import { scheduleSendJobs } from '../../email/outbox/schedule-send-job.js';
 import type { AppDeps } from '../deps.js';
 import { queueParkedEmail } from './parked-email.js';
@@ -25,17 +24,7 @@ export async function parkRunner(
 ): Promise<boolean> {
   const now = deps.clock.now();
   const parked = await deps.db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(runners)
-      .set({
-        disconnectedAt: sql`coalesce(${runners.disconnectedAt}, ${now.toISOString()}::timestamptz)`,
-        stravaRefusal: sql`coalesce(${runners.stravaRefusal}, ${refusal})`,
-        analysisDueAt: null,
-        backfillStatus: sql`case when ${runners.backfillStatus} = 'done' then 'done' else 'failed' end`,
-        updatedAt: now,
-      })
-      .where(and(eq(runners.id, runnerId), sql`${runners.stravaRefusal} is null`))
-      .returning({ id: runners.id, emailVerifiedAt: runners.emailVerifiedAt });
+    const row = await parkRunnerRow(tx, runnerId, refusal, now);
     if (!row) return null;
     if (options.notify === false) return { outboxId: null };
     return { outboxId: await queueParkedEmail(tx, row, refusal, now) };

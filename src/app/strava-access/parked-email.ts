@@ -1,6 +1,6 @@
 import type { DbOrTx } from '../../db/client.js';
 import { insertOutboxRow } from '../../db/repositories/email-outbox.js';
-import type { StravaRefusal } from '../../db/schema/index.js';
+import type { StravaRefusal } from '../../db/repositories/strava-access.js';
 
 /**
  * Queues the one email that tells a parked runner what to do (docs/strava-quota.md),

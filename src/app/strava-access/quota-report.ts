@@ -1,5 +1,4 @@
-import { count, isNotNull, isNull, sql } from 'drizzle-orm';
-import { runners } from '../../db/schema/index.js';
+import { countParkedRunners, countReadingRunners } from '../../db/repositories/strava-access.js';
 import { type LedgerEntry, readCallLedger } from '../../integrations/strava/call-ledger.js';
 import { type GovernorWindowView, readGovernorView } from '../../integrations/strava/rate-governor.js';
 import type { AppDeps } from '../deps.js';
@@ -38,15 +37,11 @@ export async function readQuotaReport(
 ): Promise<QuotaReport> {
   const at = deps.clock.now();
   const prefix = deps.config.queuePrefix;
-  const [governor, calls, parkedRows, [reading]] = await Promise.all([
+  const [governor, calls, parkedRows, readingRunners] = await Promise.all([
     readGovernorView(deps.redis, prefix, at),
     readCallLedger(deps.redis, prefix, at),
-    deps.db
-      .select({ reason: runners.stravaRefusal, runners: sql<number>`count(*)::int` })
-      .from(runners)
-      .where(isNotNull(runners.stravaRefusal))
-      .groupBy(runners.stravaRefusal),
-    deps.db.select({ n: count() }).from(runners).where(isNull(runners.disconnectedAt)),
+    countParkedRunners(deps.db),
+    countReadingRunners(deps.db),
   ]);
   const readDaily = governor.find((w) => w.family === 'read' && w.window === 'daily')?.limit ?? null;
   const dailyReadLimit = readDaily ?? DEFAULT_DAILY_READ_LIMIT;
@@ -58,7 +53,6 @@ export async function readQuotaReport(
   const recurring = calls.entries
     .filter((e) => !NOT_RECURRING.has(e.purpose))
     .reduce((a, e) => a + e.calls, 0);
-  const readingRunners = Number(reading?.n ?? 0);
   const callsPerRunnerDay = readingRunners > 0 && recurring > 0 ? recurring / readingRunners : null;
   return {
     at,

@@ -1,5 +1,8 @@
-import { and, eq, gt, sql } from 'drizzle-orm';
-import { runners } from '../../db/schema/index.js';
+import {
+  clearStravaFailures,
+  incrementStravaFailures,
+  setStravaRetryAt,
+} from '../../db/repositories/strava-access.js';
 import type { AppDeps } from '../deps.js';
 import { parkRunner } from './park-runner.js';
 
@@ -23,18 +26,13 @@ export type TransientOutcome = { failures: number } & ({ parked: true } | { park
 /** Counts one failed analysis: schedules the next try, or parks the runner at the limit. */
 export async function recordTransientFailure(deps: AppDeps, runnerId: string): Promise<TransientOutcome> {
   const now = deps.clock.now();
-  const [row] = await deps.db
-    .update(runners)
-    .set({ stravaFailures: sql`${runners.stravaFailures} + 1` })
-    .where(eq(runners.id, runnerId))
-    .returning({ failures: runners.stravaFailures });
-  const failures = row?.failures ?? TRANSIENT_BACKOFF.limit;
+  const failures = (await incrementStravaFailures(deps.db, runnerId)) ?? TRANSIENT_BACKOFF.limit;
   if (failures >= TRANSIENT_BACKOFF.limit) {
     await parkRunner(deps, runnerId, 'strava_failing');
     return { failures, parked: true };
   }
   const retryAt = new Date(now.getTime() + transientRetryDelayMs(failures));
-  await deps.db.update(runners).set({ stravaRetryAt: retryAt }).where(eq(runners.id, runnerId));
+  await setStravaRetryAt(deps.db, runnerId, retryAt);
   deps.logger.warn(
     { runnerId, failures, retryAt: retryAt.toISOString() },
     'strava read failed; next try after the backoff',
@@ -44,8 +42,5 @@ export async function recordTransientFailure(deps: AppDeps, runnerId: string): P
 
 /** A read went through: the next failure starts the backoff from the beginning. */
 export async function clearTransientFailures(deps: AppDeps, runnerId: string): Promise<void> {
-  await deps.db
-    .update(runners)
-    .set({ stravaFailures: 0, stravaRetryAt: null })
-    .where(and(eq(runners.id, runnerId), gt(runners.stravaFailures, 0)));
+  await clearStravaFailures(deps.db, runnerId);
 }

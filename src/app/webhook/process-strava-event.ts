@@ -1,12 +1,10 @@
-import { eq } from 'drizzle-orm';
 import { markAnalysisDue } from '../../db/repositories/analysis-due.js';
-import { webhookInbox } from '../../db/schema/index.js';
+import { findInboxRow, finishInboxRow, recordInboxFailure } from '../../db/repositories/webhook-inbox.js';
 import { summarizeError } from '../../shared/error-shape.js';
 import { isRetryable } from '../../shared/errors.js';
 import { deauthorizeRunner } from '../deauthorize-runner.js';
 import type { AppDeps } from '../deps.js';
 import { classifyStravaEvent } from './classify-strava-event.js';
-import { finishInboxRow, recordInboxFailure } from './mark-inbox-row.js';
 
 export type ProcessResult = { outcome: 'done' | 'skipped'; detail: string };
 export type ProcessAttempt = { attemptsMade: number; maxAttempts: number };
@@ -38,7 +36,7 @@ export async function processStravaEvent(
 
 async function apply(deps: AppDeps, eventKey: string): Promise<ProcessResult> {
   const { db, clock } = deps;
-  const [row] = await db.select().from(webhookInbox).where(eq(webhookInbox.eventKey, eventKey));
+  const row = await findInboxRow(db, eventKey);
   if (!row) return { outcome: 'skipped', detail: 'inbox row gone' };
   if (row.status !== 'received') return { outcome: 'skipped', detail: `already ${row.status}` };
   const { runnerId } = row;

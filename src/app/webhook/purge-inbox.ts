@@ -1,5 +1,4 @@
-import { inArray, lt } from 'drizzle-orm';
-import { webhookInbox } from '../../db/schema/index.js';
+import { deleteFinishedInboxBatch } from '../../db/repositories/webhook-inbox.js';
 import type { AppDeps } from '../deps.js';
 
 export type PurgeOptions = { olderThanMs: number; batchSize: number; maxBatches: number };
@@ -17,17 +16,9 @@ export async function purgeInbox(
   const cutoff = new Date(deps.clock.now().getTime() - olderThanMs);
   let deleted = 0;
   for (let batch = 0; batch < maxBatches; batch++) {
-    const ids = deps.db
-      .select({ id: webhookInbox.id })
-      .from(webhookInbox)
-      .where(lt(webhookInbox.finishedAt, cutoff))
-      .limit(batchSize);
-    const rows = await deps.db
-      .delete(webhookInbox)
-      .where(inArray(webhookInbox.id, ids))
-      .returning({ id: webhookInbox.id });
-    deleted += rows.length;
-    if (rows.length < batchSize) break;
+    const count = await deleteFinishedInboxBatch(deps.db, cutoff, batchSize);
+    deleted += count;
+    if (count < batchSize) break;
   }
   return deleted;
 }

@@ -1,6 +1,12 @@
-import { sql } from 'drizzle-orm';
 import { withDeadline } from '../../db/client.js';
-import type { InboxStatus } from '../../db/schema/index.js';
+import {
+  type InboxEvent,
+  type InboxInsert,
+  type InboxStatus,
+  insertInboxEvent,
+  insertInboxEvents,
+} from '../../db/repositories/webhook-inbox.js';
+import { createGroupCommit, type GroupCommit } from '../../shared/group-commit.js';
 import type { AppDeps } from '../deps.js';
 import { getExpectedSubscriptionId } from '../strava-subscription.js';
 import { MAX_INBOX_WRITERS, WEB_PAGE_CONNECTIONS } from '../web-connections.js';
@@ -33,8 +39,6 @@ export class InboxUnavailableError extends Error {
 }
 
 const TERMINAL: ReadonlySet<InboxStatus> = new Set(['done', 'skipped', 'dead']);
-
-type RecordRow = { runner_id: string | null; inserted: boolean; existing_status: InboxStatus | null };
 
 /**
  * Durably records one event in the inbox before it is acked (docs/reliability.md
@@ -71,11 +75,11 @@ async function record(deps: AppDeps, event: StravaEvent): Promise<RecordOutcome>
   if (expected !== event.subscriptionId) return { outcome: 'dropped_foreign_subscription' };
   const eventKey = eventKeyOf(event);
   const row = await insertInboxRow(deps, event, eventKey);
-  if (row.runner_id === null) return { outcome: 'dropped_unknown_owner' };
+  if (row.runnerId === null) return { outcome: 'dropped_unknown_owner' };
   if (row.inserted) return { outcome: 'accepted', eventKey };
   // A concurrent first delivery may not be visible to this statement's snapshot
   // (status null): treat it as in flight. Re-adding its job id is a no-op then.
-  if (row.existing_status !== null && TERMINAL.has(row.existing_status))
+  if (row.existingStatus !== null && TERMINAL.has(row.existingStatus))
     return { outcome: 'duplicate', eventKey };
   return { outcome: 'requeued', eventKey };
 }
@@ -90,6 +94,7 @@ async function record(deps: AppDeps, event: StravaEvent): Promise<RecordOutcome>
  * many rows. A failed statement fails every event in it: none is acked,
  * Strava retries each. At most MAX_INBOX_WRITERS statements at once, fewer
  * when the pool is smaller (docs/capacity.md), so pages keep a connection.
+ * Past RECORD_DEADLINE_MS a queued event is not written: its caller has answered 503 (Strava retries it).
  */
 const MAX_BATCH = 100;
 
@@ -97,134 +102,22 @@ function maxInFlight(deps: AppDeps): number {
   return Math.max(1, Math.min(MAX_INBOX_WRITERS, deps.database.poolSize - WEB_PAGE_CONNECTIONS));
 }
 
-type PendingRow = {
-  event: StravaEvent;
-  eventKey: string;
-  /** Past this the caller has answered 503: the row is not written (Strava retries it). */
-  expiresAt: number;
-  resolve(row: RecordRow): void;
-  reject(err: unknown): void;
-};
-
-type InboxWriter = { queue: PendingRow[]; inFlight: number };
-
 /** One writer per database handle (tests run several apps in one process). */
-const writers = new WeakMap<object, InboxWriter>();
+const writers = new WeakMap<object, GroupCommit<InboxEvent, InboxInsert>>();
 
-function insertInboxRow(deps: AppDeps, event: StravaEvent, eventKey: string): Promise<RecordRow> {
+function insertInboxRow(deps: AppDeps, event: StravaEvent, eventKey: string): Promise<InboxInsert> {
   let writer = writers.get(deps.db);
   if (!writer) {
-    writer = { queue: [], inFlight: 0 };
+    writer = createGroupCommit<InboxEvent, InboxInsert>({
+      label: 'inbox write',
+      maxBatch: MAX_BATCH,
+      maxInFlight: () => maxInFlight(deps),
+      deadlineMs: RECORD_DEADLINE_MS,
+      now: () => deps.clock.now().getTime(),
+      writeOne: (row) => insertInboxEvent(deps.db, row),
+      writeBatch: (rows) => insertInboxEvents(deps.db, rows),
+    });
     writers.set(deps.db, writer);
   }
-  const w = writer;
-  return new Promise<RecordRow>((resolve, reject) => {
-    w.queue.push({ event, eventKey, expiresAt: Date.now() + RECORD_DEADLINE_MS, resolve, reject });
-    drain(deps, w);
-  });
-}
-
-function drain(deps: AppDeps, writer: InboxWriter): void {
-  while (writer.inFlight < maxInFlight(deps) && writer.queue.length > 0) {
-    // While the database is stuck, events whose callers gave up are dropped, not queued without bound.
-    const now = Date.now();
-    const live = writer.queue.filter((p) => p.expiresAt > now);
-    for (const p of writer.queue)
-      if (p.expiresAt <= now) p.reject(new Error('inbox write expired in the queue'));
-    const batch = live.splice(0, MAX_BATCH);
-    writer.queue = live;
-    if (batch.length === 0) break;
-    writer.inFlight++;
-    const only = batch.length === 1 ? batch[0] : undefined;
-    (only ? insertOne(deps, only.event, only.eventKey).then((row) => [row]) : insertBatch(deps, batch))
-      .then(
-        (rows) => {
-          for (const [i, p] of batch.entries()) {
-            const row = rows[i];
-            if (row) p.resolve(row);
-            else p.reject(new Error('inbox insert returned no row'));
-          }
-        },
-        (err: unknown) => {
-          for (const p of batch) p.reject(err);
-        },
-      )
-      .finally(() => {
-        writer.inFlight--;
-        drain(deps, writer);
-      });
-  }
-}
-
-/**
- * One round trip for one event: owner lookup, `INSERT … ON CONFLICT DO
- * NOTHING` (never select-then-insert, docs/webhooks.md#event-key) and, for a duplicate, the existing
- * row's status. The last sub-select reads the statement's snapshot, which does
- * not include the row inserted by this same statement, so it only sees earlier rows.
- */
-async function insertOne(deps: AppDeps, event: StravaEvent, eventKey: string): Promise<RecordRow> {
-  // Both drivers (node-postgres, PGlite) answer `{ rows }`; the shared Db type leaves it unknown.
-  const result = (await deps.db.execute(sql`
-    with runner as (
-      select id from runners where athlete_id = ${event.ownerId}
-    ), inserted as (
-      insert into webhook_inbox
-        (event_key, runner_id, object_type, object_id, aspect_type, owner_id, subscription_id, event_time, updates)
-      select ${eventKey}, runner.id, ${event.objectType}, ${event.objectId}, ${event.aspectType},
-        ${event.ownerId}, ${event.subscriptionId}, to_timestamp(${event.eventTime}), ${JSON.stringify(event.updates)}::jsonb
-      from runner
-      on conflict (event_key) do nothing
-      returning 1
-    )
-    select
-      (select id from runner) as runner_id,
-      exists (select 1 from inserted) as inserted,
-      (select status from webhook_inbox where event_key = ${eventKey}) as existing_status`)) as unknown as {
-    rows: RecordRow[];
-  };
-  const [row] = result.rows;
-  if (!row) throw new Error('inbox insert returned no row');
-  return row;
-}
-
-/**
- * The same for a batch, in one round trip. Rows come back in input order
- * (`ord`). The same key twice in one batch
- * inserts once; only its first occurrence reports `inserted`, the other one
- * reads as a concurrent duplicate (status null: in flight), as it would across
- * two statements.
- */
-async function insertBatch(deps: AppDeps, batch: readonly PendingRow[]): Promise<RecordRow[]> {
-  const values = sql.join(
-    batch.map(
-      ({ event, eventKey }, ord) =>
-        sql`(${ord}::int, ${eventKey}::text, ${event.objectType}::text, ${event.objectId}::text, ${event.aspectType}::text, ${event.ownerId}::text, ${event.subscriptionId}::text, ${event.eventTime}::double precision, ${JSON.stringify(event.updates)}::jsonb)`,
-    ),
-    sql`, `,
-  );
-  // Both drivers (node-postgres, PGlite) answer `{ rows }`; the shared Db type leaves it unknown.
-  const result = (await deps.db.execute(sql`
-    with input (ord, event_key, object_type, object_id, aspect_type, owner_id, subscription_id, event_time, updates) as (
-      values ${values}
-    ), inserted as (
-      insert into webhook_inbox
-        (event_key, runner_id, object_type, object_id, aspect_type, owner_id, subscription_id, event_time, updates)
-      select distinct on (input.event_key) input.event_key, runners.id, input.object_type, input.object_id,
-        input.aspect_type, input.owner_id, input.subscription_id, to_timestamp(input.event_time), input.updates
-      from input join runners on runners.athlete_id = input.owner_id
-      order by input.event_key, input.ord
-      on conflict (event_key) do nothing
-      returning event_key
-    )
-    select
-      input.ord,
-      runners.id as runner_id,
-      (exists (select 1 from inserted where inserted.event_key = input.event_key)
-        and input.ord = (select min(first.ord) from input first where first.event_key = input.event_key)) as inserted,
-      (select status from webhook_inbox where webhook_inbox.event_key = input.event_key) as existing_status
-    from input left join runners on runners.athlete_id = input.owner_id
-    order by input.ord`)) as unknown as { rows: (RecordRow & { ord: number })[] };
-  const rows: RecordRow[] = [];
-  for (const row of result.rows) rows[row.ord] = row;
-  return rows;
+  return writer.submit({ ...event, eventKey });
 }

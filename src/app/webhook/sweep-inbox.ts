@@ -1,5 +1,5 @@
-import { and, asc, eq, isNotNull, isNull, lt, lte, or } from 'drizzle-orm';
-import { runners, webhookInbox } from '../../db/schema/index.js';
+import { loadRunnersDueForAnalysis } from '../../db/repositories/runners.js';
+import { loadStaleInboxKeys } from '../../db/repositories/webhook-inbox.js';
 import type { AppDeps } from '../deps.js';
 
 export type SweepOptions = { staleAfterMs: number; limit: number };
@@ -16,32 +16,13 @@ export type SweepResult = { events: number; eventsAdded: number; analyses: numbe
 export async function sweepInbox(deps: AppDeps, { staleAfterMs, limit }: SweepOptions): Promise<SweepResult> {
   const now = deps.clock.now();
   const cutoff = new Date(now.getTime() - staleAfterMs);
-  const stale = await deps.db
-    .select({ eventKey: webhookInbox.eventKey })
-    .from(webhookInbox)
-    .where(and(eq(webhookInbox.status, 'received'), lt(webhookInbox.receivedAt, cutoff)))
-    .orderBy(asc(webhookInbox.receivedAt))
-    .limit(limit);
+  const stale = await loadStaleInboxKeys(deps.db, cutoff, limit);
   let eventsAdded = 0;
-  for (const { eventKey } of stale) {
+  for (const eventKey of stale) {
     if ((await deps.jobs.reenqueueStravaEvent(eventKey)) === 'added') eventsAdded++;
   }
 
-  const due = await deps.db
-    .select({ id: runners.id, lastAnalyzedAt: runners.lastAnalyzedAt })
-    .from(runners)
-    // A disconnected runner's analysis is skipped without clearing the mark: re-adding it would loop forever.
-    // A runner backing off from Strava failures comes back once the backoff ends (docs/strava-quota.md).
-    .where(
-      and(
-        isNotNull(runners.analysisDueAt),
-        lt(runners.analysisDueAt, cutoff),
-        isNull(runners.disconnectedAt),
-        or(isNull(runners.stravaRetryAt), lte(runners.stravaRetryAt, now)),
-      ),
-    )
-    .orderBy(asc(runners.analysisDueAt))
-    .limit(limit);
+  const due = await loadRunnersDueForAnalysis(deps.db, cutoff, now, limit);
   let analysesAdded = 0;
   for (const { id, lastAnalyzedAt } of due) {
     // A backfill whose job was lost is still a runner waiting for their first read.

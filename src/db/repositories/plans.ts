@@ -1,9 +1,9 @@
-import { asc, desc, eq } from 'drizzle-orm';
+import { asc, desc, eq, sql } from 'drizzle-orm';
 import type { PlanState } from '../../domain/plan/types.js';
 import { planStateFromJson, planStateToJson } from '../../domain/plan.js';
 import type { CheckIn } from '../../domain/types.js';
-import type { DbOrTx } from '../client.js';
-import { checkIns, planVersions } from '../schema/index.js';
+import { type DbOrTx, selectRows } from '../client.js';
+import { checkIns, planVersions, runners } from '../schema/index.js';
 
 export async function loadCurrentPlan(db: DbOrTx, runnerId: string): Promise<PlanState | null> {
   const [row] = await db
@@ -67,4 +67,26 @@ export async function loadCheckIns(db: DbOrTx, runnerId: string): Promise<CheckI
     .from(checkIns)
     .where(eq(checkIns.runnerId, runnerId));
   return rows;
+}
+
+/**
+ * Connected runners whose plan is due for review: the newest version per runner, kept when its
+ * nextReview (ISO text in the state json) has passed.
+ */
+export async function loadPlansDueForReview(
+  db: DbOrTx,
+  now: Date,
+  limit: number,
+): Promise<{ runner_id: string; timezone: string }[]> {
+  return selectRows<{ runner_id: string; timezone: string }>(
+    db,
+    sql`
+    select runner_id, timezone from (
+      select distinct on (pv.runner_id) pv.runner_id, r.timezone, (pv.state->>'nextReview')::timestamptz as next_review
+      from ${planVersions} pv join ${runners} r on r.id = pv.runner_id and r.disconnected_at is null
+      order by pv.runner_id, pv.version desc
+    ) latest
+    where next_review <= ${now}
+    limit ${limit}`,
+  );
 }

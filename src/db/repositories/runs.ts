@@ -34,6 +34,17 @@ export async function loadRuns(db: DbOrTx, runnerId: string): Promise<Run[]> {
   return rows.map(toRun);
 }
 
+/** The cached runs' ids and start times only. */
+export async function loadRunStarts(
+  db: DbOrTx,
+  runnerId: string,
+): Promise<{ id: string; startDate: Date }[]> {
+  return db
+    .select({ id: runs.activityId, startDate: runs.startDate })
+    .from(runs)
+    .where(eq(runs.runnerId, runnerId));
+}
+
 export async function loadShoes(db: DbOrTx, runnerId: string): Promise<(Shoe & { fetchedAt: Date })[]> {
   const rows = await db.select().from(shoes).where(eq(shoes.runnerId, runnerId));
   return rows.map((r) => ({ ...toShoe(r), fetchedAt: r.fetchedAt }));

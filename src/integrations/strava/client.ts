@@ -7,17 +7,9 @@ import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Metrics } from '../../shared/metrics.js';
 import { type StravaActivity, toRun, ZStravaActivity, ZSummaryGear } from './activity.js';
-import { createCallLedger } from './call-ledger.js';
-import {
-  StravaAuthError,
-  StravaForbiddenError,
-  StravaInvalidResponseError,
-  StravaRequestError,
-} from './errors.js';
-import { createStravaHttp, type StravaRequest } from './http.js';
+import { StravaAuthError, StravaForbiddenError, StravaInvalidResponseError } from './errors.js';
 import { isLastPage, type PagingRule } from './last-page.js';
 import {
-  type AppCredentials,
   type AuthorizeUrlOptions,
   buildAuthorizeUrl,
   deauthorizeToken,
@@ -30,7 +22,7 @@ import {
   deletePushSubscription,
   viewPushSubscriptions,
 } from './push-subscriptions.js';
-import { createRateGovernor } from './rate-governor.js';
+import { apiGet, createRunnerGet, type RunnerGet } from './runner-requests.js';
 import {
   type StravaAthlete,
   type StravaSubscription,
@@ -40,6 +32,7 @@ import {
   ZAthlete,
 } from './schemas.js';
 import { createTokenStore } from './token-store.js';
+import { createTransport } from './transport.js';
 
 export type { ExchangedAuthorization, StravaAthlete, StravaSubscription, TokenSet };
 
@@ -104,6 +97,12 @@ export type StravaClient = {
   deleteSubscription(id: string): Promise<void>;
 };
 
+/** What RampGuard reads of a runner's Strava account, each with the runner's token. */
+type RunnerReads = Pick<
+  StravaClient,
+  'getAthlete' | 'listActivities' | 'listAllActivities' | 'getActivity' | 'getGear' | 'verifyAuthorization'
+>;
+
 /** What the client needs of the process, declared here: integrations never import the app layer. */
 export type StravaClientDeps = {
   config: Config;
@@ -122,96 +121,15 @@ export type StravaClientOptions = {
   minReserve15min?: number;
 };
 
-const ZActivityList = z.array(ZStravaActivity);
-
 export function createStravaClient(deps: StravaClientDeps, options: StravaClientOptions = {}): StravaClient {
-  const { config } = deps;
-  const app: AppCredentials = {
-    clientId: config.strava.clientId,
-    clientSecret: config.strava.clientSecret,
-    oauthUrl: config.strava.oauthUrl,
-  };
-  const governor = createRateGovernor({
-    redis: deps.redis,
-    prefix: config.queuePrefix,
-    clock: deps.clock,
-    logger: deps.logger,
-    reserveFraction: options.reserveFraction,
-    minReserve15min: options.minReserve15min,
-  });
-  const http = createStravaHttp({
-    apiUrl: config.strava.apiUrl,
-    oauthUrl: config.strava.oauthUrl,
-    governor,
-    metrics: deps.metrics,
-    ledger: createCallLedger({ redis: deps.redis, prefix: config.queuePrefix, clock: deps.clock }),
-    timeoutMs: options.timeoutMs,
-    retryBaseMs: options.retryBaseMs,
-    maxRetries: options.maxRetries,
-  });
+  const { app, http } = createTransport(deps, options);
   const tokens = createTokenStore({
     db: deps.db,
-    config,
+    config: deps.config,
     clock: deps.clock,
     logger: deps.logger,
     refresh: (refreshToken) => refreshTokens(http, app, refreshToken),
   });
-
-  /** A GET with the runner's token; on 401, one forced refresh and one retry. */
-  async function getAsRunner<T>(
-    runnerId: string,
-    request: Omit<StravaRequest<T>, 'accessToken'>,
-  ): Promise<T> {
-    const token = await tokens.accessToken(runnerId);
-    try {
-      return await http.send({ ...request, accessToken: token });
-    } catch (err) {
-      rethrowUnlessTokenRejected(request.endpoint, err);
-    }
-    const fresh = await tokens.accessToken(runnerId, token);
-    try {
-      return await http.send({ ...request, accessToken: fresh });
-    } catch (err) {
-      rethrowUnlessTokenRejected(request.endpoint, err);
-      await tokens.markDisconnected(runnerId);
-      throw new StravaAuthError('Strava rejected a freshly refreshed token', 'revoked');
-    }
-  }
-
-  function apiGet<T>(
-    path: string,
-    endpoint: string,
-    schema: z.ZodType<T>,
-    params?: StravaRequest<T>['params'],
-  ) {
-    return {
-      method: 'GET',
-      base: 'api',
-      path,
-      endpoint,
-      params,
-      schema,
-      retry: 'idempotent',
-      governed: 'budget',
-    } as const satisfies Omit<StravaRequest<T>, 'accessToken'>;
-  }
-
-  async function listActivities(runnerId: string, opts: ListActivitiesOptions = {}): Promise<Run[]> {
-    const list = await getAsRunner(
-      runnerId,
-      apiGet('/athlete/activities', 'GET /athlete/activities', ZActivityList, {
-        after: opts.after ? epochSeconds(opts.after) : undefined,
-        before: opts.before ? epochSeconds(opts.before) : undefined,
-        page: opts.page ?? 1,
-        per_page: opts.perPage ?? 200,
-      }),
-    );
-    return list.map((a) => toRun(a));
-  }
-
-  async function getAthlete(runnerId: string): Promise<StravaAthlete> {
-    return toAthlete(await getAsRunner(runnerId, apiGet('/athlete', 'GET /athlete', ZAthlete)));
-  }
 
   return {
     authorizeUrl: (opts) => buildAuthorizeUrl(app, opts),
@@ -233,6 +151,36 @@ export function createStravaClient(deps: StravaClientDeps, options: StravaClient
     refreshGrant: (refreshToken) => refreshTokens(http, app, refreshToken),
     revokeAccessToken: (accessToken) => deauthorizeToken(http, accessToken),
 
+    ...createRunnerReads(createRunnerGet(http, tokens), deps.logger),
+
+    createSubscription: (callbackUrl, verifyToken) =>
+      createPushSubscription(http, app, callbackUrl, verifyToken),
+    viewSubscriptions: () => viewPushSubscriptions(http, app),
+    deleteSubscription: (id) => deletePushSubscription(http, app, id),
+  };
+}
+
+const ZActivityList = z.array(ZStravaActivity);
+
+function createRunnerReads(getAsRunner: RunnerGet, logger: Logger): RunnerReads {
+  async function listActivities(runnerId: string, opts: ListActivitiesOptions = {}): Promise<Run[]> {
+    const list = await getAsRunner(
+      runnerId,
+      apiGet('/athlete/activities', 'GET /athlete/activities', ZActivityList, {
+        after: opts.after ? epochSeconds(opts.after) : undefined,
+        before: opts.before ? epochSeconds(opts.before) : undefined,
+        page: opts.page ?? 1,
+        per_page: opts.perPage ?? 200,
+      }),
+    );
+    return list.map((a) => toRun(a));
+  }
+
+  async function getAthlete(runnerId: string): Promise<StravaAthlete> {
+    return toAthlete(await getAsRunner(runnerId, apiGet('/athlete', 'GET /athlete', ZAthlete)));
+  }
+
+  return {
     getAthlete,
     listActivities,
 
@@ -251,7 +199,7 @@ export function createStravaClient(deps: StravaClientDeps, options: StravaClient
         }
         if (isLastPage(rule, runs.length, perPage, seen)) return all;
       }
-      deps.logger.warn({ runnerId, maxPages }, 'strava activity listing stopped at the page limit');
+      logger.warn({ runnerId, maxPages }, 'strava activity listing stopped at the page limit');
       return all;
     },
 
@@ -287,23 +235,7 @@ export function createStravaClient(deps: StravaClientDeps, options: StravaClient
         throw err;
       }
     },
-
-    createSubscription: (callbackUrl, verifyToken) =>
-      createPushSubscription(http, app, callbackUrl, verifyToken),
-    viewSubscriptions: () => viewPushSubscriptions(http, app),
-    deleteSubscription: (id) => deletePushSubscription(http, app, id),
   };
-}
-
-/**
- * Returns only for a 401 about the token itself (invalid, expired, revoked),
- * which a refresh may cure. A 401 naming a missing scope (`AccessToken …
- * missing`) is not cured by refreshing: the runner did not grant it, so it
- * becomes a permanent StravaForbiddenError. Anything else is rethrown as is.
- */
-function rethrowUnlessTokenRejected(endpoint: string, err: unknown): void {
-  if (!(err instanceof StravaRequestError) || err.httpStatus !== 401) throw err;
-  if (err.hasFault('AccessToken', 'missing')) throw new StravaForbiddenError(endpoint);
 }
 
 function epochSeconds(date: Date): number {

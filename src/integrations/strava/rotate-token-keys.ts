@@ -1,7 +1,15 @@
-import { eq, ne } from 'drizzle-orm';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
-import { runners, stravaRevocations, stravaTokens } from '../../db/schema/index.js';
+import {
+  loadRevocationIdsNotUnderKey,
+  lockRevocation,
+  updateRevocationGrant,
+} from '../../db/repositories/revocations.js';
+import {
+  loadGrantRunnerIdsNotUnderKey,
+  lockGrantCiphertexts,
+  updateGrantCiphertexts,
+} from '../../db/repositories/strava-grants.js';
 import type { Clock } from '../../shared/clock.js';
 import {
   currentTokenKey,
@@ -35,38 +43,26 @@ export async function rotateTokenKeys(deps: {
 }): Promise<RotationReport> {
   const key = currentTokenKey(deps.config);
   const keyring = keyringFromConfig(deps.config);
-  const pending = await deps.db
-    .select({ runnerId: stravaTokens.runnerId })
-    .from(stravaTokens)
-    .where(ne(stravaTokens.keyId, key.keyId));
+  const pending = await loadGrantRunnerIdsNotUnderKey(deps.db, key.keyId);
   const report: RotationReport = { rotated: 0, failed: [] };
-  for (const { runnerId } of pending) {
+  for (const runnerId of pending) {
     try {
       const rotated = await deps.db.transaction(async (tx) => {
-        const [row] = await tx
-          .select({
-            athleteId: runners.athleteId,
-            keyId: stravaTokens.keyId,
-            accessTokenEnc: stravaTokens.accessTokenEnc,
-            refreshTokenEnc: stravaTokens.refreshTokenEnc,
-          })
-          .from(stravaTokens)
-          .innerJoin(runners, eq(runners.id, stravaTokens.runnerId))
-          .where(eq(stravaTokens.runnerId, runnerId))
-          .for('update', { of: stravaTokens });
+        const row = await lockGrantCiphertexts(tx, runnerId);
         // Gone (runner deleted) or rotated meanwhile by a refresh, which writes under the current key.
         if (!row || row.keyId === key.keyId) return false;
         const reencrypt = (stored: string) =>
           encryptToken(decryptToken(stored, keyring, row.athleteId), key, row.athleteId);
-        await tx
-          .update(stravaTokens)
-          .set({
+        await updateGrantCiphertexts(
+          tx,
+          runnerId,
+          {
             accessTokenEnc: reencrypt(row.accessTokenEnc),
             refreshTokenEnc: reencrypt(row.refreshTokenEnc),
             keyId: key.keyId,
-            updatedAt: deps.clock.now(),
-          })
-          .where(eq(stravaTokens.runnerId, runnerId));
+          },
+          deps.clock.now(),
+        );
         return true;
       });
       if (rotated) report.rotated++;
@@ -90,28 +86,18 @@ async function rotatePendingRevocations(
 ): Promise<void> {
   const key = currentTokenKey(deps.config);
   const keyring = keyringFromConfig(deps.config);
-  const pending = await deps.db
-    .select({ id: stravaRevocations.id })
-    .from(stravaRevocations)
-    .where(ne(stravaRevocations.keyId, key.keyId));
-  for (const { id } of pending) {
+  const pending = await loadRevocationIdsNotUnderKey(deps.db, key.keyId);
+  for (const id of pending) {
     try {
       const rotated = await deps.db.transaction(async (tx) => {
-        const [row] = await tx
-          .select()
-          .from(stravaRevocations)
-          .where(eq(stravaRevocations.id, id))
-          .for('update');
+        const row = await lockRevocation(tx, id);
         if (!row || row.keyId === key.keyId) return false;
         const reencrypt = (stored: string) => encryptToken(decryptToken(stored, keyring, id), key, id);
-        await tx
-          .update(stravaRevocations)
-          .set({
-            accessTokenEnc: reencrypt(row.accessTokenEnc),
-            refreshTokenEnc: reencrypt(row.refreshTokenEnc),
-            keyId: key.keyId,
-          })
-          .where(eq(stravaRevocations.id, id));
+        await updateRevocationGrant(tx, id, {
+          accessTokenEnc: reencrypt(row.accessTokenEnc),
+          refreshTokenEnc: reencrypt(row.refreshTokenEnc),
+          keyId: key.keyId,
+        });
         return true;
       });
       if (rotated) report.rotated++;

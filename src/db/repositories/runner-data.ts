@@ -1,5 +1,6 @@
 import { eq, getTableName, or, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
+import type { DbOrTx } from '../client.js';
 import {
   checkIns,
   detections,
@@ -13,7 +14,7 @@ import {
   shoes,
   stravaTokens,
   webhookInbox,
-} from '../db/schema/index.js';
+} from '../schema/index.js';
 
 /** What identifies a runner's rows: the runner id, and the athlete id for rows keyed by Strava's id. */
 export type RunnerRef = { id: string; athleteId: string; scopes: string };
@@ -76,3 +77,62 @@ export const APP_TABLES: Readonly<Record<string, string>> = {
   strava_revocations:
     'grants still to revoke at Strava after a runner left: encrypted tokens keyed by a random id, nothing naming the runner; deleted within 48 h',
 };
+
+/** What identifies the runner's rows; undefined when the runner is gone. */
+export async function loadRunnerRef(tx: DbOrTx, runnerId: string): Promise<RunnerRef | undefined> {
+  const [runner] = await tx
+    .select({ id: runners.id, athleteId: runners.athleteId, scopes: runners.scopes })
+    .from(runners)
+    .where(eq(runners.id, runnerId));
+  return runner;
+}
+
+/** Every row about the runner, by table name, as the export shows it (secrets left out). */
+export async function readRunnerRows(
+  tx: DbOrTx,
+  ref: RunnerRef,
+): Promise<Record<string, Record<string, unknown>[]>> {
+  const tables: Record<string, Record<string, unknown>[]> = {};
+  for (const entry of RUNNER_TABLES) {
+    const rows = (await tx.select().from(entry.table).where(entry.where(ref))) as Record<string, unknown>[];
+    tables[entry.name] = rows.map((row) => (entry.exportRow ? entry.exportRow(row, ref) : row));
+  }
+  return tables;
+}
+
+export type RunnerForDeletion = RunnerRef & { firstname: string; email: string | null };
+
+/** The runner row, locked until the transaction ends; undefined when the runner is gone. */
+export async function lockRunnerForDeletion(
+  tx: DbOrTx,
+  runnerId: string,
+): Promise<RunnerForDeletion | undefined> {
+  const [runner] = await tx
+    .select({
+      id: runners.id,
+      athleteId: runners.athleteId,
+      scopes: runners.scopes,
+      firstname: runners.firstname,
+      email: runners.email,
+    })
+    .from(runners)
+    .where(eq(runners.id, runnerId))
+    .for('update');
+  return runner;
+}
+
+/** The runner's outbox rows: what identifies their emails outside the database. */
+export async function loadOutboxRefs(
+  tx: DbOrTx,
+  runnerId: string,
+): Promise<{ id: number; messageId: string | null }[]> {
+  return tx
+    .select({ id: emailOutbox.id, messageId: emailOutbox.messageId })
+    .from(emailOutbox)
+    .where(eq(emailOutbox.runnerId, runnerId));
+}
+
+/** Deletes every row about the runner, children first and `runners` last. */
+export async function deleteRunnerRows(tx: DbOrTx, ref: RunnerRef): Promise<void> {
+  for (const entry of [...RUNNER_TABLES].reverse()) await tx.delete(entry.table).where(entry.where(ref));
+}
