@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
-import { type Database, openDatabase, withDeadline } from './db/client.js';
+import { type Database, openDatabase } from './db/client.js';
 import { type DatabasePreparation, prepareDatabase } from './db/prepare-database.js';
 import { createMailer, type Mailer } from './email/transport/mailer.js';
 import { createApp } from './http/app.js';
@@ -22,6 +22,7 @@ import { createProducerConnection, createWorkerConnection } from './jobs/redis.j
 import { JOB_REGISTRY } from './jobs/registry.js';
 import type { WorkerOptions } from './jobs/worker.js';
 import { type Clock, systemClock } from './shared/clock.js';
+import { withDeadline } from './shared/deadline.js';
 import { isDatabaseUnavailable } from './shared/dependency-errors.js';
 import { createDependencyHealth, type DependencyHealth } from './shared/dependency-health.js';
 import type { Logger } from './shared/logger.js';

@@ -1,5 +1,5 @@
-import { withDeadline } from '../db/client.js';
 import { StravaAuthError } from '../integrations/strava/errors.js';
+import { withDeadline } from '../shared/deadline.js';
 import type { AppDeps } from './deps.js';
 import { forgetRunner } from './leave/forget-runner.js';
 import { savePendingRevocation } from './revocation/pending-revocations.js';

@@ -3,19 +3,15 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { type SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import { withDeadline } from '../shared/deadline.js';
 import type { Logger } from '../shared/logger.js';
+import type { Db, DbOrTx, Tx } from './handle.js';
 import { createLifetimeCell, type DatabaseLifetime } from './lifetime.js';
 import * as schema from './schema/index.js';
 
-/** The one database type the app codes against: Postgres and PGlite share it. */
-export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
-/** A transaction handle; repositories accept either a Db or a Tx. */
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-export type DbOrTx = Db | Tx;
+export type { Db, DbOrTx, Tx } from './handle.js';
 
 export type Database = {
   kind: 'postgres' | 'pglite';
@@ -49,7 +45,6 @@ export async function selectRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
 }
 
 // Not database-specific (Redis and Strava calls use them too); re-exported for existing importers.
-export { DeadlineError, withDeadline } from '../shared/deadline.js';
 
 export function openDatabase(options: DatabaseOptions): Database {
   return options.databaseUrl ? openPostgres(options.databaseUrl, options) : openPglite(options);

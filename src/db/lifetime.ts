@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import type { DbOrTx } from './client.js';
+import type { DbOrTx } from './handle.js';
 
 /**
  * The identity of one database lifetime (docs/job-ids.md). Job ids and

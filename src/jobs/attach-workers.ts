@@ -1,8 +1,8 @@
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { sweepInbox } from '../app/webhook/sweep-inbox.js';
-import { withDeadline } from '../db/client.js';
 import { sweepOutbox } from '../email/outbox/sweep-outbox.js';
+import { withDeadline } from '../shared/deadline.js';
 import type { JobDefinition } from './definition.js';
 import type { ProcessDeps } from './process-deps.js';
 import type { QueueName } from './queue-names.js';

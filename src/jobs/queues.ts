@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { withDeadline } from '../db/client.js';
+import { withDeadline } from '../shared/deadline.js';
 import { isRedisUnavailable } from '../shared/dependency-errors.js';
 import type { DependencyHealth } from '../shared/dependency-health.js';
 import type { Logger } from '../shared/logger.js';

@@ -1,6 +1,6 @@
 import type { Tx } from '../../db/client.js';
-import { withDeadline } from '../../db/client.js';
 import type { RunnerRef } from '../../db/repositories/runner-data.js';
+import { withDeadline } from '../../shared/deadline.js';
 import { deleteRunner } from '../delete-runner.js';
 import type { AppDeps } from '../deps.js';
 import { RUNNER_CLEANUP_STEPS } from './cleanup-steps.js';

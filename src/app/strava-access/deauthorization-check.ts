@@ -1,4 +1,4 @@
-import { withDeadline } from '../../db/client.js';
+import { withDeadline } from '../../shared/deadline.js';
 import type { AppDeps } from '../deps.js';
 
 /** A deauthorization claim is checked with Strava at most this often per runner. */

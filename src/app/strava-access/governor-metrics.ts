@@ -1,5 +1,5 @@
-import { withDeadline } from '../../db/client.js';
 import { readGovernorView } from '../../integrations/strava/rate-governor.js';
+import { withDeadline } from '../../shared/deadline.js';
 import type { AppDeps } from '../deps.js';
 
 /**

@@ -1,5 +1,5 @@
-import { withDeadline } from '../../db/client.js';
 import { countParkedRunners, STRAVA_REFUSALS } from '../../db/repositories/strava-access.js';
+import { withDeadline } from '../../shared/deadline.js';
 import type { AppDeps } from '../deps.js';
 
 /** Runners parked per reason, sampled at scrape time; an unreachable database keeps the last values. */

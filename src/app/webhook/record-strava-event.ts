@@ -1,4 +1,3 @@
-import { withDeadline } from '../../db/client.js';
 import {
   type InboxEvent,
   type InboxInsert,
@@ -6,6 +5,7 @@ import {
   insertInboxEvent,
   insertInboxEvents,
 } from '../../db/repositories/webhook-inbox.js';
+import { withDeadline } from '../../shared/deadline.js';
 import { createGroupCommit, type GroupCommit } from '../../shared/group-commit.js';
 import type { AppDeps } from '../deps.js';
 import { getExpectedSubscriptionId } from '../strava-subscription.js';

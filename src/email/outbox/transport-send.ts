@@ -1,4 +1,4 @@
-import { DeadlineError, withDeadline } from '../../db/client.js';
+import { DeadlineError, withDeadline } from '../../shared/deadline.js';
 import { classifyMailError, MailDeliveryError } from '../transport/mail-errors.js';
 import type { Mailer } from '../transport/mailer.js';
 import type { OutgoingEmail } from '../transport/outgoing-email.js';

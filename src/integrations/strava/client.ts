@@ -1,12 +1,9 @@
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import type { Config } from '../../config.js';
-import type { Db, DbOrTx } from '../../db/client.js';
+import type { DbOrTx } from '../../db/client.js';
 import type { Run, Shoe, StravaId } from '../../domain/types.js';
-import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
-import type { Metrics } from '../../shared/metrics.js';
 import { type StravaActivity, toRun, ZStravaActivity, ZSummaryGear } from './activity.js';
+import type { StravaClientDeps, StravaClientOptions } from './client-deps.js';
 import { StravaAuthError, StravaForbiddenError, StravaInvalidResponseError } from './errors.js';
 import { isLastPage, type PagingRule } from './last-page.js';
 import {
@@ -103,23 +100,7 @@ type RunnerReads = Pick<
   'getAthlete' | 'listActivities' | 'listAllActivities' | 'getActivity' | 'getGear' | 'verifyAuthorization'
 >;
 
-/** What the client needs of the process, declared here: integrations never import the app layer. */
-export type StravaClientDeps = {
-  config: Config;
-  db: Db;
-  redis: Redis;
-  logger: Logger;
-  metrics: Metrics;
-  clock: Clock;
-};
-
-export type StravaClientOptions = {
-  timeoutMs?: number;
-  retryBaseMs?: number;
-  maxRetries?: number;
-  reserveFraction?: number;
-  minReserve15min?: number;
-};
+export type { StravaClientDeps, StravaClientOptions } from './client-deps.js';
 
 export function createStravaClient(deps: StravaClientDeps, options: StravaClientOptions = {}): StravaClient {
   const { app, http } = createTransport(deps, options);

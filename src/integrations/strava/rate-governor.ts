@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
-import { withDeadline } from '../../db/client.js';
 import type { Clock } from '../../shared/clock.js';
+import { withDeadline } from '../../shared/deadline.js';
 import type { Logger } from '../../shared/logger.js';
 import { type RateLimitWindow, StravaRateLimitError } from './errors.js';
 import {

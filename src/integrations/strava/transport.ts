@@ -1,5 +1,5 @@
 import { createCallLedger } from './call-ledger.js';
-import type { StravaClientDeps, StravaClientOptions } from './client.js';
+import type { StravaClientDeps, StravaClientOptions } from './client-deps.js';
 import { createStravaHttp, type StravaHttp } from './http.js';
 import type { AppCredentials } from './oauth.js';
 import { createRateGovernor } from './rate-governor.js';

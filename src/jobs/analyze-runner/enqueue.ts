@@ -1,7 +1,7 @@
 import type { AppDeps } from '../../app/deps.js';
 import type { AnalysisRequest } from '../../app/queue/job-queue.js';
 import { reportEnqueueFailure } from '../../app/queue/report-enqueue-failure.js';
-import { withDeadline } from '../../db/client.js';
+import { withDeadline } from '../../shared/deadline.js';
 import { analyzeRunnerJobOptions, ZAnalyzeRunnerPayload } from '../analysis-request.js';
 import { enqueue, type JobSink } from '../definition.js';
 import { analyzeRunnerJob } from './job.js';

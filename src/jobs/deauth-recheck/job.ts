@@ -3,7 +3,7 @@ import { deauthorizeRunner } from '../../app/deauthorize-runner.js';
 import type { AppDeps } from '../../app/deps.js';
 import { reportEnqueueFailure } from '../../app/queue/report-enqueue-failure.js';
 import { DEAUTH_CHECK_INTERVAL_MS } from '../../app/strava-access/deauthorization-check.js';
-import { withDeadline } from '../../db/client.js';
+import { withDeadline } from '../../shared/deadline.js';
 import { defineJob, enqueue, type JobSink } from '../definition.js';
 
 export const ZDeauthRecheckPayload = z.object({ runnerId: z.uuid() });

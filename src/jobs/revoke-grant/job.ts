@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../../app/deps.js';
 import { reportEnqueueFailure } from '../../app/queue/report-enqueue-failure.js';
 import { revokePendingGrant } from '../../app/revocation/revoke-pending-grant.js';
-import { withDeadline } from '../../db/client.js';
+import { withDeadline } from '../../shared/deadline.js';
 import { defineJob, enqueue, type JobSink } from '../definition.js';
 import { scopedJobId } from '../job-ids.js';
 

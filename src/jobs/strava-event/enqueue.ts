@@ -1,4 +1,4 @@
-import { withDeadline } from '../../db/client.js';
+import { withDeadline } from '../../shared/deadline.js';
 import { enqueue, type JobSink } from '../definition.js';
 import { scopedJobId } from '../job-ids.js';
 import { stravaEventJob } from './job.js';

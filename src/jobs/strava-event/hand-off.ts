@@ -1,6 +1,6 @@
 import type { AppDeps } from '../../app/deps.js';
 import { reportEnqueueFailure } from '../../app/queue/report-enqueue-failure.js';
-import { withDeadline } from '../../db/client.js';
+import { withDeadline } from '../../shared/deadline.js';
 import { type JobSink, jobToAdd } from '../definition.js';
 import { stravaEventJob } from './job.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AppDeps } from '../../app/deps.js';
-import { withDeadline } from '../../db/client.js';
+import { withDeadline } from '../../shared/deadline.js';
 import { defineJob } from '../definition.js';
 
 /** How often the canary runs; an age well past this means no worker is taking jobs. */

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { withDeadline } from '../../db/client.js';
+import { withDeadline } from '../../shared/deadline.js';
 
 /**
  * The Lua scripts every limiter runs, registered on a connection with ioredis
