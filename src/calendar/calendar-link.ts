@@ -1,11 +1,11 @@
 import type { Config } from '../config.js';
+import { DAY_MS } from '../domain/duration.js';
 import type { LinkClaims } from '../email/links/unsubscribe-link.js';
 import { createSignedToken, verifySignedToken } from '../shared/crypto.js';
 
 type LinkConfig = Pick<Config, 'publicUrl' | 'sessionSecret'>;
 
 export const CALENDAR_PURPOSE = 'calendar';
-const DAY_MS = 86_400_000;
 /** Calendar apps poll a subscribed URL for years; the runner's deletion ends it sooner (404). */
 const CALENDAR_TTL_MS = 5 * 365 * DAY_MS;
 /** Expiry rounded to 30-day steps, so the link shown on /plan stays the same for a month. */

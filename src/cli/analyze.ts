@@ -6,12 +6,11 @@
 import Table from 'cli-table3';
 import { ConfigError } from '../config.js';
 import { detect } from '../domain/detect.js';
+import { DAY_MS } from '../domain/duration.js';
 import type { Detection } from '../domain/types.js';
 import { ActivityInputError } from '../integrations/strava/activity.js';
 import { loadHistory } from './analyze/load-history.js';
 import { readOptions, USAGE, UsageError } from './analyze/options.js';
-
-const DAY_MS = 86_400_000;
 
 function printTable(detections: readonly Detection[], summary: string): void {
   console.log(summary);

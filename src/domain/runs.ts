@@ -1,9 +1,8 @@
+import { DAY_MS } from './duration.js';
 import type { Run } from './types.js';
 
 /** docs/detection.md: these `sport_type` values are runs; other values fall back to the coarse `type`. */
 export const RUN_SPORT_TYPES: ReadonlySet<string> = new Set(['Run', 'TrailRun', 'VirtualRun']);
-
-const DAY_MS = 86_400_000;
 
 /**
  * A run is an activity whose `sport_type` is Run, TrailRun or VirtualRun, or whose

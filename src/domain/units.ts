@@ -1,3 +1,4 @@
+import { DAY_MS } from './duration.js';
 import { dayNumber } from './runs.js';
 import type { Units } from './types.js';
 
@@ -21,6 +22,6 @@ export function formatDistance(meters: number, units: Units): string {
 
 /** "Tue 3 Nov" for a YYYY-MM-DD local date (English, independent of the server's locale). */
 export function formatDayLabel(localDate: string): string {
-  const date = new Date(dayNumber(localDate) * 86_400_000);
+  const date = new Date(dayNumber(localDate) * DAY_MS);
   return `${WEEKDAYS[date.getUTCDay()]} ${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]}`;
 }

@@ -9,6 +9,13 @@ import { QUEUE_NAMES, type QueueName } from './queue-names.js';
 export type Queues = Readonly<Record<QueueName, Queue>>;
 
 /**
+ * How long an add on the request path may take. The producer connection already fails fast when
+ * Redis is down (docs/reliability.md#producer-connections); the deadline also bounds a slow or
+ * paused Redis, so a webhook answer stays well under Strava's 2 s.
+ */
+export const ENQUEUE_DEADLINE_MS = 300;
+
+/**
  * Defaults for every job: keep finished jobs bounded by age and count so Redis
  * memory stays flat (docs/reliability.md#bounded-redis-memory); failed jobs stay a week for inspection.
  */

@@ -10,14 +10,13 @@ import { deleteSightings, insertSightings, loadSightings } from '../../db/reposi
 import { loadRunner, recordAnalysisCommitted } from '../../db/repositories/runners.js';
 import { loadShoes, replaceRuns, upsertShoes } from '../../db/repositories/runs.js';
 import { detect } from '../../domain/detect.js';
+import { DAY_MS } from '../../domain/duration.js';
 import { mayAlert, newSightings, type Sighting, staleSightings } from '../../domain/sightings.js';
 import type { Detection, Run, Units } from '../../domain/types.js';
 import type { AppDeps } from '../deps.js';
 import { advancePlan } from './advance-plan.js';
 import { fetchWindow } from './fetch-window.js';
 import { type PlannedEmail, shoeMileageEmail } from './plan-emails.js';
-
-const DAY_MS = 86_400_000;
 
 export type AnalysisResult =
   | { outcome: 'skipped'; reason: string }

@@ -1,3 +1,4 @@
+import { DAY_MS } from '../../domain/duration.js';
 import { isRun } from '../../domain/runs.js';
 import type { Run, Shoe } from '../../domain/types.js';
 import type { StravaClient } from '../../integrations/strava/client.js';
@@ -11,7 +12,7 @@ import { loadExpectedActivities } from './expected-activities.js';
  * a shoe's mileage may show up to a day late (information only), and a runner costs at most one
  * shoe read a day (docs/strava-quota.md#what-a-runner-costs-per-day).
  */
-export const SHOE_REFRESH_MS = 24 * 3_600_000;
+export const SHOE_REFRESH_MS = DAY_MS;
 
 export type FetchedWindow = { runs: Run[]; shoes: Shoe[] | null };
 

@@ -1,7 +1,6 @@
 import { listRunsSince, type RunRow } from '../../db/repositories/run-listings.js';
+import { DAY_MS } from '../../domain/duration.js';
 import type { AppDeps } from '../deps.js';
-
-const DAY_MS = 86_400_000;
 
 /** `GET /api/activities?days=N`: the cached runs of the last `days` days, newest first. */
 export async function listActivities(

@@ -1,3 +1,4 @@
+import { DAY_MS } from '../../domain/duration.js';
 import type { Clock } from '../../shared/clock.js';
 
 /**
@@ -12,8 +13,6 @@ export type DemoClock = Clock & {
   jumpTo(daysAgo: number): void;
   offsetDays(): number;
 };
-
-const DAY_MS = 86_400_000;
 
 export function createDemoClock(startDaysAgo: number): DemoClock {
   let offsetMs = -startDaysAgo * DAY_MS;

@@ -1,3 +1,4 @@
+import { DAY_MS } from '../../domain/duration.js';
 /**
  * The demo runner's training, in days before the real now: eight weeks of
  * steady running before they connect (22 days ago), more of the same after,
@@ -12,7 +13,6 @@ export const HISTORY_WEEKS = 8;
 
 export type PlannedRun = { daysAgo: number; distanceM: number; name: string; newShoes?: boolean };
 
-const DAY_MS = 86_400_000;
 /** Steady week by day-of-week slot (days ago modulo 7). */
 const STEADY: Record<number, { distanceM: number; name: string }> = {
   0: { distanceM: 12_000, name: 'Sunday long run' },

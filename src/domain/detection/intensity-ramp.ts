@@ -1,8 +1,9 @@
+import { DAY_MS } from '../duration.js';
 import type { Thresholds } from '../thresholds.js';
 import type { Severity } from '../types.js';
 import { exceeds, type Finding, reaches } from './finding.js';
 import { buildIntensityReference, isHardRun, runLoad } from './intensity.js';
-import { DAY_MS, firstIndexFrom, type TimedRun, type Timeline } from './timeline.js';
+import { firstIndexFrom, type TimedRun, type Timeline } from './timeline.js';
 import { selectWeeklyDays } from './weekly-days.js';
 
 /**

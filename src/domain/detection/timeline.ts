@@ -1,7 +1,6 @@
+import { DAY_MS } from '../duration.js';
 import { compareIds, compareRuns, dayNumber, isRun, localDay } from '../runs.js';
 import type { Run } from '../types.js';
-
-export const DAY_MS = 86_400_000;
 
 /** A run with its start instant and local day computed once. */
 export type TimedRun = {

@@ -1,6 +1,7 @@
+import { DAY_MS } from '../duration.js';
 import type { CheckIn } from '../types.js';
 import { localDateToDayNumber, toLocalDate } from './local-date.js';
-import { DAY_MS, elapsedMs } from './time.js';
+import { elapsedMs } from './time.js';
 
 /**
  * How check-ins feed the plan. Decisions (documented in the report and README):

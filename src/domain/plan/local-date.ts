@@ -1,3 +1,4 @@
+import { DAY_MS } from '../duration.js';
 import { dateFromDayNumber, isValidTimezone, localDay } from '../runs.js';
 
 /**
@@ -28,7 +29,7 @@ export function localDateToDayNumber(localDate: string): number {
   const ms = Date.UTC(y, m - 1, d);
   const roundTrip = new Date(ms).toISOString().slice(0, 10);
   if (roundTrip !== localDate) throw new RangeError(`not a calendar date: ${localDate}`);
-  return ms / 86_400_000;
+  return ms / DAY_MS;
 }
 
 export function addDaysToLocalDate(localDate: string, days: number): string {

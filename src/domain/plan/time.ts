@@ -1,6 +1,6 @@
+import { DAY_MS, WEEK_MS } from '../duration.js';
+
 /** Plan clocks count elapsed time (24 h days), not calendar days: no time zone is involved. */
-export const DAY_MS = 86_400_000;
-export const WEEK_MS = 7 * DAY_MS;
 
 export function addDays(at: Date, days: number): Date {
   return new Date(at.getTime() + days * DAY_MS);

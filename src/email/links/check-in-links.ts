@@ -1,11 +1,12 @@
 import type { Config } from '../../config.js';
+import { DAY_MS } from '../../domain/duration.js';
 import type { Feeling } from '../../domain/types.js';
 import { createSignedToken, verifySignedToken } from '../../shared/crypto.js';
 
 type LinkConfig = Pick<Config, 'publicUrl' | 'sessionSecret'>;
 
 export const CHECK_IN_PURPOSE = 'check-in';
-const CHECK_IN_TTL_MS = 30 * 24 * 3_600_000;
+const CHECK_IN_TTL_MS = 30 * DAY_MS;
 const FEELINGS: readonly Feeling[] = ['fine', 'sore', 'pain'];
 
 /**

@@ -1,11 +1,12 @@
 import type { Config } from '../../config.js';
+import { DAY_MS } from '../../domain/duration.js';
 import { createSignedToken, verifySignedToken } from '../../shared/crypto.js';
 
 type LinkConfig = Pick<Config, 'publicUrl' | 'sessionSecret'>;
 
 export const UNSUBSCRIBE_PURPOSE = 'unsubscribe';
 /** Long-lived: RFC 8058 clients may POST months after the email arrived. */
-const UNSUBSCRIBE_TTL_MS = 365 * 24 * 3_600_000;
+const UNSUBSCRIBE_TTL_MS = 365 * DAY_MS;
 
 /**
  * `$PUBLIC_URL/unsubscribe?token=…` for List-Unsubscribe and the footer link.

@@ -1,3 +1,4 @@
+import { DAY_MS } from '../../domain/duration.js';
 import { hashAddress, isDeliverableAddress } from '../address/email-address.js';
 import type { OutboxContent } from './payloads.js';
 
@@ -12,7 +13,7 @@ export type Recipient = {
 };
 
 /** At most one alert email per runner per 24 h; later triggers fold into the next (docs/email.md). */
-export const ALERT_INTERVAL_MS = 24 * 3_600_000;
+export const ALERT_INTERVAL_MS = DAY_MS;
 
 /**
  * Why this email must not go out, or null when it may (docs/email.md, docs/reliability.md

@@ -1,3 +1,4 @@
+import { DAY_MS } from '../../domain/duration.js';
 import type { RateLimitWindow } from './errors.js';
 
 /**
@@ -14,7 +15,6 @@ export const RATE_WINDOWS: readonly RateLimitWindow[] = ['15min', 'daily'];
 export type WindowReading = { family: RateFamily; window: RateLimitWindow; limit: number; usage: number };
 
 const QUARTER_MS = 15 * 60_000;
-const DAY_MS = 24 * 3_600_000;
 
 /** The window containing `at`: [start, end) in epoch ms. */
 export function windowBounds(window: RateLimitWindow, at: Date): { startMs: number; endMs: number } {

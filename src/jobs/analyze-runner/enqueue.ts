@@ -4,10 +4,8 @@ import { reportEnqueueFailure } from '../../app/queue/report-enqueue-failure.js'
 import { withDeadline } from '../../shared/deadline.js';
 import { analyzeRunnerJobOptions, ZAnalyzeRunnerPayload } from '../analysis-request.js';
 import { enqueue, type JobSink } from '../definition.js';
+import { ENQUEUE_DEADLINE_MS } from '../queues.js';
 import { analyzeRunnerJob } from './job.js';
-
-/** The producer connection fails fast when Redis is down; this bounds a slow (paused) Redis too. */
-const ENQUEUE_DEADLINE_MS = 300;
 
 /**
  * Volatile half of an analysis request: the job, with the request's timing and priority. Never

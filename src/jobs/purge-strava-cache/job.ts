@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { purgeCachedStravaData } from '../../db/repositories/runs.js';
+import { DAY_MS } from '../../domain/duration.js';
 import { defineJob } from '../definition.js';
-
-const DAY_MS = 86_400_000;
 
 /**
  * Strava's API policy limits caching: cached runs and shoes fetched more than

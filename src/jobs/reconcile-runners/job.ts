@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { markAnalysisDue } from '../../db/repositories/analysis-due.js';
 import { findRunnersToReconcile } from '../../db/repositories/runner-reconcile.js';
+import { DAY_MS } from '../../domain/duration.js';
 import { defineJob } from '../definition.js';
 
 /**
@@ -8,7 +9,7 @@ import { defineJob } from '../definition.js';
  * event was lost (rare: Strava retries) is found within a day, and a runner who runs daily
  * costs no reconciliation read at all (docs/strava-quota.md#what-a-runner-costs-per-day).
  */
-export const RECONCILE_AFTER_MS = 24 * 3_600_000;
+export const RECONCILE_AFTER_MS = DAY_MS;
 /** Per run (hourly): bounds the Strava calls reconciliation can spend in one go. */
 const BATCH = 50;
 

@@ -1,13 +1,8 @@
 import { withDeadline } from '../../shared/deadline.js';
 import { enqueue, type JobSink } from '../definition.js';
 import { scopedJobId } from '../job-ids.js';
+import { ENQUEUE_DEADLINE_MS } from '../queues.js';
 import { stravaEventJob } from './job.js';
-
-/**
- * The producer connection already fails fast when Redis is down (docs/reliability.md#producer-connections); the
- * deadline also bounds a slow or paused Redis so the webhook stays under 2 s.
- */
-const ENQUEUE_DEADLINE_MS = 300;
 
 /** Adds the event's job; a no-op while a job with this id exists. Rejects when Redis is unavailable. */
 export function enqueueStravaEvent(sink: JobSink, eventKey: string): Promise<void> {

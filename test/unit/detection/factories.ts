@@ -1,9 +1,10 @@
 import { type DetectInput, detect } from '../../../src/domain/detect.js';
+import { DAY_MS } from '../../../src/domain/duration.js';
 import type { Detection, DetectionKind, Run, Shoe } from '../../../src/domain/types.js';
 
 /** Day 0 of the test calendar: Monday 1 January 2024, 00:00 UTC. */
 export const DAY0 = Date.UTC(2024, 0, 1);
-export const DAY_MS = 86_400_000;
+export { DAY_MS };
 
 /** An instant `day` days after DAY0 at `hour` UTC. */
 export function at(day: number, hour = 7): Date {
