@@ -48,7 +48,7 @@ function buildHistory(n: number): { runs: Run[]; shoes: Shoe[] } {
       sportType: rnd() < 0.1 ? 'TrailRun' : 'Run',
       type: 'Run',
       startDate: new Date(ASOF.getTime() - (n - i) * DAY_MS + Math.floor(rnd() * 12) * 3_600_000),
-      timezone: 'Europe/Berlin',
+      timeZone: 'Europe/Berlin',
       distanceM: km * 1000,
       movingTimeS: Math.round(km * pace),
       averageHeartrate: withHr ? 130 + rnd() * 40 : null,

@@ -32,10 +32,10 @@ export async function recordCheckIn(
   const now = deps.clock.now();
   const result = await deps.db.transaction(async (tx) => {
     await lockRunnerState(tx, runnerId);
-    const timezone = await loadRunnerTimezone(tx, runnerId);
-    if (timezone === undefined) return null;
+    const timeZone = await loadRunnerTimezone(tx, runnerId);
+    if (timeZone === undefined) return null;
     const row = await insertCheckIn(tx, { runnerId, feeling, source, at: now });
-    const advance = await advancePlan(tx, runnerId, [], now, timezone);
+    const advance = await advancePlan(tx, runnerId, [], now, timeZone);
     const outboxIds = await insertOutboxRows(tx, runnerId, advance.emails, now);
     const history = await loadPlanHistory(tx, runnerId);
     const recorded: RecordedCheckIn = {

@@ -28,10 +28,10 @@ export async function loadCalendarFeed(
   const plan = (await loadCurrentPlan(deps.db, runner.id)) ?? initialPlan(runner.connectedAt);
   return renderPlanIcs({
     plan,
-    fromLocalDate: toLocalDate(now, runner.timezone),
+    fromLocalDate: toLocalDate(now, runner.timeZone),
     weeks: FEED_WEEKS,
     publicUrl: deps.config.publicUrl,
-    timezone: runner.timezone,
+    timeZone: runner.timeZone,
     // Opaque: UIDs must not carry the runner's id into shared calendars.
     calendarId: createHash('sha256').update(`calendar:${runner.id}`).digest('hex').slice(0, 16),
   });

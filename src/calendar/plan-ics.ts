@@ -15,7 +15,7 @@ export type RenderPlanIcsInput = {
   /** `PUBLIC_URL`; the plan link and the UID domain come from it. */
   publicUrl: string;
   /** Runner's IANA zone; only advertised (X-WR-TIMEZONE): sessions are all-day events. */
-  timezone: string;
+  timeZone: string;
   /** Opaque per-runner id mixed into UIDs so two runners' feeds in one calendar never collide. */
   calendarId?: string;
 };
@@ -65,7 +65,7 @@ export function renderPlanIcs(input: RenderPlanIcsInput): string {
     'CALSCALE:GREGORIAN',
     'METHOD:PUBLISH',
     'X-WR-CALNAME:RampGuard knee exercises',
-    ...(ZONE.test(input.timezone) ? [`X-WR-TIMEZONE:${input.timezone}`] : []),
+    ...(ZONE.test(input.timeZone) ? [`X-WR-TIMEZONE:${input.timeZone}`] : []),
     'REFRESH-INTERVAL;VALUE=DURATION:PT12H',
     'X-PUBLISHED-TTL:PT12H',
   ];

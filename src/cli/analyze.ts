@@ -37,7 +37,7 @@ async function main(argv: string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const history = await loadHistory(options.file, options.timezone);
+  const history = await loadHistory(options.file, options.timeZone);
   // The service's rule: the window is the WINDOW_DAYS before the analysis's as-of.
   const asOf = options.asOf ?? history.lastAnalyzedAt ?? new Date();
   const windowStart = options.windowStart ?? new Date(asOf.getTime() - options.windowDays * DAY_MS);

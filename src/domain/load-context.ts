@@ -45,10 +45,10 @@ export type LoadContext = {
 export function weeklyDistances(
   runs: readonly Run[],
   asOf: Date,
-  timezone: string,
+  timeZone: string,
   weeks = 12,
 ): WeekDistance[] {
-  const lastDay = dayNumber(localDay(asOf, timezone));
+  const lastDay = dayNumber(localDay(asOf, timeZone));
   const perDay = distanceByDay(runs, asOf);
   const out: WeekDistance[] = [];
   for (let w = weeks - 1; w >= 0; w--) {
@@ -105,13 +105,13 @@ export function monotony(
 export function loadContext(
   runs: readonly Run[],
   asOf: Date,
-  timezone: string,
+  timeZone: string,
   thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ): LoadContext {
   const t = thresholds.context;
-  const lastDay = dayNumber(localDay(asOf, timezone));
+  const lastDay = dayNumber(localDay(asOf, timeZone));
   const known = runs.filter((r) => isRun(r) && r.startDate.getTime() <= asOf.getTime());
-  const withDays = known.map((run) => ({ run, day: dayNumber(localDay(run.startDate, run.timezone)) }));
+  const withDays = known.map((run) => ({ run, day: dayNumber(localDay(run.startDate, run.timeZone)) }));
   const earliest = withDays.reduce<number | null>(
     (min, r) => (min === null ? r.day : Math.min(min, r.day)),
     null,
@@ -132,7 +132,7 @@ export function loadContext(
   const weekMonotony = monotony(last7, t.monotonyCap);
   const historyDays = earliest === null ? 0 : Math.max(lastDay - earliest, 0);
   return {
-    weeks: weeklyDistances(runs, asOf, timezone),
+    weeks: weeklyDistances(runs, asOf, timeZone),
     dailyLoads,
     acwr: ewmaAcwr(
       dailyLoads.map((d) => d.load),
@@ -150,7 +150,7 @@ function distanceByDay(runs: readonly Run[], asOf: Date): Map<number, number> {
   const perDay = new Map<number, number>();
   for (const run of runs) {
     if (!isRun(run) || run.startDate.getTime() > asOf.getTime()) continue;
-    const day = dayNumber(localDay(run.startDate, run.timezone));
+    const day = dayNumber(localDay(run.startDate, run.timeZone));
     perDay.set(day, (perDay.get(day) ?? 0) + run.distanceM);
   }
   return perDay;

@@ -16,25 +16,25 @@ export function isRun(run: Pick<Run, 'sportType' | 'type' | 'distanceM'>): boole
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function formatterFor(timezone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timezone);
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
   if (!formatter) {
     formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone: isValidTimezone(timezone) ? timezone : 'UTC',
+      timeZone: isValidTimezone(timeZone) ? timeZone : 'UTC',
       year: 'numeric',
       month: 'numeric',
       day: 'numeric',
     });
-    formatters.set(timezone, formatter);
+    formatters.set(timeZone, formatter);
   }
   return formatter;
 }
 
 /** True when `timezone` is an IANA name this runtime knows. */
-export function isValidTimezone(timezone: string): boolean {
-  if (timezone === '') return false;
+export function isValidTimezone(timeZone: string): boolean {
+  if (timeZone === '') return false;
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
+    new Intl.DateTimeFormat('en-US', { timeZone: timeZone });
     return true;
   } catch {
     return false;
@@ -47,8 +47,8 @@ export function isValidTimezone(timezone: string): boolean {
  * Strava's `start_date_local` for this: it carries a misleading `Z`. An unknown
  * zone falls back to UTC so detection stays total.
  */
-export function localDay(startDate: Date, timezone: string): string {
-  const formatter = formatterFor(timezone);
+export function localDay(startDate: Date, timeZone: string): string {
+  const formatter = formatterFor(timeZone);
   // Fast path: en-US numeric dates read "M/D/YYYY". formatToParts is the exact but
   // twice as slow fallback, should a runtime ever format differently.
   const match = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(formatter.format(startDate));

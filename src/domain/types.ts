@@ -20,7 +20,7 @@ export type Run = {
   /** The instant the activity started (UTC). */
   startDate: Date;
   /** IANA time zone name, e.g. `America/Los_Angeles` (parsed from Strava's `timezone`). */
-  timezone: string;
+  timeZone: string;
   distanceM: number;
   movingTimeS: number;
   averageHeartrate: number | null;

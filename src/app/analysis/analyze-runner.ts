@@ -91,7 +91,7 @@ export async function analyzeRunner(
 
     // A request that arrived after this read started stays due: its change may not be in this read.
     await recordAnalysisCommitted(tx, runnerId, {
-      timezone: timeZone,
+      timeZone: timeZone,
       readStartedAt,
       connectRead,
       runs: fetched.runs.length,
@@ -128,10 +128,10 @@ async function recordSightings(
   return all;
 }
 
-function latestTimezone(runs: readonly { startDate: Date; timezone: string }[]): string | undefined {
-  let latest: { startDate: Date; timezone: string } | undefined;
+function latestTimezone(runs: readonly { startDate: Date; timeZone: string }[]): string | undefined {
+  let latest: { startDate: Date; timeZone: string } | undefined;
   for (const r of runs) if (!latest || r.startDate > latest.startDate) latest = r;
-  return latest?.timezone;
+  return latest?.timeZone;
 }
 
 export type { StoredDetection };

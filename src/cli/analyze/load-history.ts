@@ -44,7 +44,7 @@ export async function loadHistory(file: string, csvTimezone: string): Promise<Hi
   }
   const looksLikeJson = file.endsWith('.json') || /^\s*[[{]/.test(text);
   if (file.endsWith('.csv') || !looksLikeJson) {
-    const runs = parseActivitiesCsv(text, { timezone: csvTimezone });
+    const runs = parseActivitiesCsv(text, { timeZone: csvTimezone });
     return {
       kind: 'strava-csv',
       runs,

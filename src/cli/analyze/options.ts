@@ -32,7 +32,7 @@ export type Options = {
   asOf: Date | null;
   windowDays: number;
   windowStart: Date | null;
-  timezone: string;
+  timeZone: string;
 };
 
 function parseInstant(value: string, flag: string): Date {
@@ -68,8 +68,8 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): Options | n
   const units = values.units ?? null;
   if (units !== null && units !== 'metric' && units !== 'imperial')
     throw new UsageError('--units must be metric or imperial');
-  const timezone = values.timezone ?? 'UTC';
-  if (!isValidTimezone(timezone)) throw new UsageError(`--timezone: unknown time zone "${timezone}"`);
+  const timeZone = values.timezone ?? 'UTC';
+  if (!isValidTimezone(timeZone)) throw new UsageError(`--timezone: unknown time zone "${timeZone}"`);
   if (values['window-start'] && values['window-days'])
     throw new UsageError('give --window-days or --window-start, not both');
   return {
@@ -79,7 +79,7 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): Options | n
     asOf: values['as-of'] ? parseInstant(values['as-of'], '--as-of') : null,
     windowDays: parseWindowDays(values['window-days'], env),
     windowStart: values['window-start'] ? parseInstant(values['window-start'], '--window-start') : null,
-    timezone,
+    timeZone,
   };
 }
 

@@ -81,7 +81,7 @@ export function readRampGuardExport(data: unknown): ExportHistory {
       sportType: r.sportType,
       type: r.type,
       startDate: new Date(r.startDate),
-      timezone: r.timezone,
+      timeZone: r.timezone,
       distanceM: r.distanceM,
       movingTimeS: r.movingTimeS,
       averageHeartrate: r.averageHeartrate,

@@ -307,7 +307,7 @@ class Tour {
       athleteId: this.athleteId,
       plan: await currentPlan(this.db, this.runnerId),
       history: await listPlanVersions(this.db, this.runnerId),
-      timeZone: (await runnerState(this.db, this.runnerId))?.timezone ?? 'UTC',
+      timeZone: (await runnerState(this.db, this.runnerId))?.timeZone ?? 'UTC',
       detections: await listDetections(this.db, this.runnerId),
       emails: await this.describeEmails(0),
       alertEmail,

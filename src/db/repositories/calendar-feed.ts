@@ -5,7 +5,7 @@ import { runners } from '../schema/index.js';
 /** What the calendar feed needs of its runner: where their days start, and which links are alive. */
 export type CalendarFeedRunner = {
   id: string;
-  timezone: string;
+  timeZone: string;
   connectedAt: Date;
   linkVersion: number;
 };
@@ -17,7 +17,7 @@ export async function readCalendarFeedRunner(
   const [runner] = await db
     .select({
       id: runners.id,
-      timezone: runners.timezone,
+      timeZone: runners.timezone,
       connectedAt: runners.connectedAt,
       linkVersion: runners.linkVersion,
     })

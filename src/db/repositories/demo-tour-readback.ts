@@ -88,7 +88,7 @@ export async function runnerState(db: Db, runnerId: string) {
       backfillStatus: runners.backfillStatus,
       backfillRuns: runners.backfillRuns,
       emailVerifiedAt: runners.emailVerifiedAt,
-      timezone: runners.timezone,
+      timeZone: runners.timezone,
     })
     .from(runners)
     .where(eq(runners.id, runnerId));

@@ -164,7 +164,7 @@ export async function readRecipient(tx: Tx, runnerId: string) {
   const [runner] = await tx
     .select({
       firstname: runners.firstname,
-      timezone: runners.timezone,
+      timeZone: runners.timezone,
       units: runners.units,
       email: runners.email,
       emailVerifiedAt: runners.emailVerifiedAt,

@@ -25,8 +25,8 @@ export async function loadRunnerConnectedAt(db: DbOrTx, runnerId: string): Promi
 }
 
 export async function loadRunnerTimezone(db: DbOrTx, runnerId: string): Promise<string | undefined> {
-  const [row] = await db.select({ timezone: runners.timezone }).from(runners).where(eq(runners.id, runnerId));
-  return row?.timezone;
+  const [row] = await db.select({ timeZone: runners.timezone }).from(runners).where(eq(runners.id, runnerId));
+  return row?.timeZone;
 }
 
 /**
@@ -137,7 +137,7 @@ export async function bumpLinkVersion(db: DbOrTx, runnerId: string, now: Date): 
 }
 
 export type CommittedAnalysis = {
-  timezone: string;
+  timeZone: string;
   readStartedAt: Date;
   /** This read ended a connect: it becomes the runner's `connect_read_at`. */
   connectRead: boolean;
@@ -157,7 +157,7 @@ export async function recordAnalysisCommitted(
   await tx
     .update(runners)
     .set({
-      timezone: analysis.timezone,
+      timezone: analysis.timeZone,
       lastAnalyzedAt: readStartedAt,
       ...(analysis.connectRead ? { connectReadAt: readStartedAt } : {}),
       backfillStatus: 'done',

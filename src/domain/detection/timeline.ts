@@ -51,7 +51,7 @@ export function buildTimeline({ runs, asOf, windowStart }: TimelineInput): Timel
     }
     activities.push(run);
     if (!isRun(run)) continue;
-    const localDate = localDay(run.startDate, run.timezone);
+    const localDate = localDay(run.startDate, run.timeZone);
     timed.push({ run, startMs, day: dayNumber(localDate), localDate });
   }
   const byDay = new Map<number, TimedRun[]>();

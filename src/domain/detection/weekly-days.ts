@@ -24,11 +24,11 @@ export type WeeklyDay = {
 export function selectWeeklyDays(timeline: Timeline, window: WeeklyWindow): WeeklyDay[] {
   const days: WeeklyDay[] = [];
   const windowStartDays = new Map<string, number>();
-  const windowStartDay = (timezone: string) => {
-    let day = windowStartDays.get(timezone);
+  const windowStartDay = (timeZone: string) => {
+    let day = windowStartDays.get(timeZone);
     if (day === undefined) {
-      day = dayNumber(localDay(new Date(timeline.windowStartMs), timezone));
-      windowStartDays.set(timezone, day);
+      day = dayNumber(localDay(new Date(timeline.windowStartMs), timeZone));
+      windowStartDays.set(timeZone, day);
     }
     return day;
   };
@@ -41,7 +41,7 @@ export function selectWeeklyDays(timeline: Timeline, window: WeeklyWindow): Week
     // The window must start `lookbackDays` × 24 h before the run (docs/detection.md) and, so that
     // no DST shift leaves part of the first baseline day unread, on an earlier local day.
     if (!windowCovers(timeline, trigger.startMs, window.lookbackDays)) continue;
-    if (windowStartDay(trigger.run.timezone) >= firstDay) continue;
+    if (windowStartDay(trigger.run.timeZone) >= firstDay) continue;
     if (timeline.earliestRunDay === null || timeline.earliestRunDay > day - window.minHistoryDays) continue;
     const baseline = runsOnDays(timeline, firstDay, day - window.acuteDays);
     if (baseline.length < window.minBaselineRuns) continue;

@@ -123,7 +123,7 @@ export async function claimOutboxEmail(tx: Tx, outboxId: number, now: Date): Pro
     recipient: {
       email: recipient.email,
       firstName: recipient.firstname,
-      timeZone: recipient.timezone,
+      timeZone: recipient.timeZone,
       units: recipient.units as Units,
       linkVersion: recipient.linkVersion,
     },

@@ -51,12 +51,12 @@ export function createCheckInRouter(deps: AppDeps): Router {
     const claims = claimsOf(tokenParam(req));
     const recorded = claims ? await recordCheckIn(deps, claims.runnerId, claims.feeling, 'email') : null;
     if (!claims || !recorded) return invalid(deps, res);
-    const timezone = await runnerTimezone(deps.db, claims.runnerId);
+    const timeZone = await runnerTimezone(deps.db, claims.runnerId);
     sendPage(res, 200, {
       title: 'Thanks, check-in recorded',
       sandbox: deps.config.sandbox,
       body: html`<p class="card notice-ok" role="status">Recorded: ${FEELING_LABELS[claims.feeling].toLowerCase()}.</p>
-${planSummary(recorded.plan, timezone)}`,
+${planSummary(recorded.plan, timeZone)}`,
     });
   });
   return router;

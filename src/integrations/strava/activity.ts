@@ -83,7 +83,7 @@ export function toRun(activity: StravaActivity): Run {
     sportType: activity.sport_type || activity.type || '',
     type: activity.type ?? null,
     startDate: new Date(activity.start_date),
-    timezone: parseStravaTimezone(activity.timezone, activity.utc_offset),
+    timeZone: parseStravaTimezone(activity.timezone, activity.utc_offset),
     distanceM: activity.distance,
     movingTimeS: activity.moving_time ?? activity.elapsed_time ?? 0,
     averageHeartrate: hasHeartrate ? (activity.average_heartrate ?? null) : null,
@@ -143,7 +143,7 @@ export function parseActivitiesJson(text: string): StravaActivity[] {
 
 export type CsvOptions = {
   /** IANA zone for local days. The export has no time-zone column; its dates are UTC. */
-  timezone?: string;
+  timeZone?: string;
 };
 
 const REQUIRED_COLUMNS = ['Activity ID', 'Activity Date', 'Activity Type', 'Distance'];
@@ -175,11 +175,11 @@ export function parseActivitiesCsv(text: string, options: CsvOptions = {}): Run[
   if (missing.length > 0) {
     throw new ActivityInputError(`not a Strava activities.csv: missing column(s) ${missing.join(', ')}`);
   }
-  const timezone = parseStravaTimezone(options.timezone ?? 'UTC');
-  return records.map((record, index) => csvRowToRun(record, columns, timezone, index + 2));
+  const timeZone = parseStravaTimezone(options.timeZone ?? 'UTC');
+  return records.map((record, index) => csvRowToRun(record, columns, timeZone, index + 2));
 }
 
-function csvRowToRun(record: string[], columns: Map<string, number[]>, timezone: string, row: number): Run {
+function csvRowToRun(record: string[], columns: Map<string, number[]>, timeZone: string, row: number): Run {
   const cell = (name: string, occurrence: 'first' | 'last' = 'first') => {
     const values = (columns.get(name) ?? []).map((i) => (record[i] ?? '').trim()).filter((v) => v !== '');
     return (occurrence === 'first' ? values[0] : values[values.length - 1]) ?? null;
@@ -205,7 +205,7 @@ function csvRowToRun(record: string[], columns: Map<string, number[]>, timezone:
     sportType: (cell('Activity Type') ?? '').replace(/\s+/g, ''),
     type: null,
     startDate,
-    timezone,
+    timeZone,
     distanceM,
     movingTimeS: number('Moving Time') ?? number('Elapsed Time', 'last') ?? 0,
     averageHeartrate: positiveOrNull(number('Average Heart Rate')),

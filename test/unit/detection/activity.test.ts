@@ -75,7 +75,7 @@ describe('parseActivitiesJson and toRun', () => {
       sportType: 'TrailRun',
       type: 'Run',
       startDate: new Date('2018-05-02T12:15:09Z'),
-      timezone: 'America/Los_Angeles',
+      timeZone: 'America/Los_Angeles',
       distanceM: 24931.4,
       movingTimeS: 4500,
       averageHeartrate: 152.3,
@@ -100,7 +100,7 @@ describe('parseActivitiesJson and toRun', () => {
       id: '42',
       name: '',
       sportType: 'Run',
-      timezone: 'UTC',
+      timeZone: 'UTC',
       movingTimeS: 0,
       averageHeartrate: null,
       gearId: null,
@@ -217,7 +217,7 @@ describe('parseActivitiesCsv', () => {
       sportType: 'Run',
       type: null,
       startDate: new Date('2026-10-08T23:00:00Z'),
-      timezone: 'UTC',
+      timeZone: 'UTC',
       distanceM: 10021.5,
       movingTimeS: 2900,
       averageHeartrate: 150.4,
@@ -235,8 +235,8 @@ describe('parseActivitiesCsv', () => {
   });
 
   it('uses the given time zone for local days', () => {
-    const [run] = parseActivitiesCsv(text, { timezone: 'Europe/Berlin' });
-    expect(run?.timezone).toBe('Europe/Berlin');
+    const [run] = parseActivitiesCsv(text, { timeZone: 'Europe/Berlin' });
+    expect(run?.timeZone).toBe('Europe/Berlin');
   });
 
   it('treats a lone Distance column as km', () => {

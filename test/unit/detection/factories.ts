@@ -27,7 +27,7 @@ export function buildRun(overrides: Partial<Run> = {}): Run {
     sportType: 'Run',
     type: 'Run',
     startDate: at(0),
-    timezone: 'UTC',
+    timeZone: 'UTC',
     distanceM: 10_000,
     movingTimeS: 3_000,
     averageHeartrate: null,

@@ -44,7 +44,7 @@ describe('weeklyDistances', () => {
       run('2024-03-25T08:00:00Z', 5),
       run('2024-03-24T08:00:00Z', 7),
       // 06:00Z on 03-25 is 23:00 on 03-24 in Los Angeles: the week before.
-      run('2024-03-25T06:00:00Z', 3, { timezone: 'America/Los_Angeles' }),
+      run('2024-03-25T06:00:00Z', 3, { timeZone: 'America/Los_Angeles' }),
       run('2024-03-31T21:00:00Z', 50), // after asOf
       run('2024-03-30T08:00:00Z', 40, { sportType: 'Ride', type: 'Ride' }),
       run('2024-01-08T08:00:00Z', 4), // first day of the oldest week

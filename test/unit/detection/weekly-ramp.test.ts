@@ -114,10 +114,10 @@ describe('weekly_ramp lookback truncation by windowStart (28 days)', () => {
     const tz = 'Europe/Berlin';
     const late = new Date('2024-11-10T22:30:00Z');
     const berlin = [
-      buildRun({ startDate: new Date('2024-10-14T10:00:00Z'), distanceM: 20_000, timezone: tz }),
-      buildRun({ startDate: new Date('2024-10-21T10:00:00Z'), distanceM: 20_000, timezone: tz }),
-      buildRun({ startDate: new Date('2024-10-28T10:00:00Z'), distanceM: 20_000, timezone: tz }),
-      buildRun({ startDate: late, distanceM: 40_000, timezone: tz }),
+      buildRun({ startDate: new Date('2024-10-14T10:00:00Z'), distanceM: 20_000, timeZone: tz }),
+      buildRun({ startDate: new Date('2024-10-21T10:00:00Z'), distanceM: 20_000, timeZone: tz }),
+      buildRun({ startDate: new Date('2024-10-28T10:00:00Z'), distanceM: 20_000, timeZone: tz }),
+      buildRun({ startDate: late, distanceM: 40_000, timeZone: tz }),
     ];
     const exact = new Date(late.getTime() - 28 * DAY_MS);
     expect(analyze(berlin, { kind, windowStart: exact })).toEqual([]);
@@ -129,7 +129,7 @@ describe('weekly_ramp local days', () => {
   // Baseline of 3 × 20 km at noon Los Angeles time; the trigger is a 20 km run on 2024-01-28.
   const tz = 'America/Los_Angeles';
   const noonLA = (date: string, km: number) =>
-    buildRun({ startDate: new Date(`${date}T20:00:00Z`), distanceM: km * 1000, timezone: tz });
+    buildRun({ startDate: new Date(`${date}T20:00:00Z`), distanceM: km * 1000, timeZone: tz });
   const base = () => [
     noonLA('2024-01-01', 20),
     noonLA('2024-01-08', 20),
@@ -141,8 +141,8 @@ describe('weekly_ramp local days', () => {
     // 2024-01-22T07:30Z is 23:30 on 2024-01-21 in LA: the last baseline day, not the acute week.
     { label: 'in Los Angeles (23:30 on the last baseline day)', timezone: tz, fires: false },
     { label: 'in UTC (07:30 on the first acute day)', timezone: 'UTC', fires: true },
-  ])('a 10 km run at 2024-01-22T07:30Z $label → fires: $fires', ({ timezone, fires }) => {
-    const edge = buildRun({ startDate: new Date('2024-01-22T07:30:00Z'), distanceM: 10_000, timezone });
+  ])('a 10 km run at 2024-01-22T07:30Z $label → fires: $fires', ({ timezone: timeZone, fires }) => {
+    const edge = buildRun({ startDate: new Date('2024-01-22T07:30:00Z'), distanceM: 10_000, timeZone });
     const found = analyze([...base(), edge], { kind });
     expect(found.length).toBe(fires ? 1 : 0);
     if (fires) expect(found[0]?.key).toBe('weekly_ramp:2024-01-28');
@@ -152,7 +152,7 @@ describe('weekly_ramp local days', () => {
     // 2024-01-29T05:00Z is 21:00 on 2024-01-28 in Los Angeles.
     const runs = [
       ...base().slice(0, 3),
-      buildRun({ startDate: new Date('2024-01-29T05:00:00Z'), distanceM: 40_000, timezone: tz }),
+      buildRun({ startDate: new Date('2024-01-29T05:00:00Z'), distanceM: 40_000, timeZone: tz }),
     ];
     const [found] = analyze(runs, { kind });
     expect(found?.key).toBe('weekly_ramp:2024-01-28');
@@ -162,7 +162,7 @@ describe('weekly_ramp local days', () => {
   it('uses local days across a spring DST change (Berlin, 2024-03-31)', () => {
     const berlinTz = 'Europe/Berlin';
     const b = (iso: string, km: number) =>
-      buildRun({ startDate: new Date(iso), distanceM: km * 1000, timezone: berlinTz });
+      buildRun({ startDate: new Date(iso), distanceM: km * 1000, timeZone: berlinTz });
     // D = 2024-04-02; acute days 03-27..04-02. 00:30 CET on 03-27 is 23:30Z on 03-26.
     const runs = [
       b('2024-03-08T10:00:00Z', 20),
@@ -177,7 +177,7 @@ describe('weekly_ramp local days', () => {
     // Read in UTC, the same instant falls on 03-26, the last baseline day.
     expect(
       analyze(
-        runs.map((r) => ({ ...r, timezone: 'UTC' })),
+        runs.map((r) => ({ ...r, timeZone: 'UTC' })),
         { kind },
       ),
     ).toEqual([]);

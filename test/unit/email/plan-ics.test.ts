@@ -9,7 +9,7 @@ const base = {
   fromLocalDate: '2025-03-03',
   weeks: 2,
   publicUrl: 'https://rampguard.example',
-  timezone: 'Europe/Berlin',
+  timeZone: 'Europe/Berlin',
   calendarId: 'r1',
 };
 const octets = (s: string) => new TextEncoder().encode(s).length;
@@ -71,7 +71,7 @@ describe('renderPlanIcs', () => {
   });
 
   it('drops an unsafe time zone value instead of writing it', () => {
-    expect(renderPlanIcs({ ...base, timezone: 'Europe/Berlin\r\nX-EVIL:1' })).not.toContain('X-EVIL');
+    expect(renderPlanIcs({ ...base, timeZone: 'Europe/Berlin\r\nX-EVIL:1' })).not.toContain('X-EVIL');
   });
 
   it('uses a given weekday schedule', () => {
