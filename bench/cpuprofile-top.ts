@@ -3,16 +3,18 @@
  * (package, our own folder, runtime), inclusive time by area, and the top
  * functions by self time (bench/lib/cpu-profile.ts).
  *
- *   npx tsx bench/cpuprofile-top.ts <file.cpuprofile | directory> [n=15] [--per-ack=<acks>]
+ *   npx tsx bench/cpuprofile-top.ts <file.cpuprofile | directory> [n=15] [--per-ack=<acks>] [--callers=<function>]
  *
  * A directory means the newest `.cpuprofile` in it (what `--cpu-prof-dir`
- * writes). `--per-ack=<acks>` adds a µs-per-ack column. Prints only; nothing is
+ * writes). `--per-ack=<acks>` adds a µs-per-ack column. `--callers=<function>`
+ * adds where a hot native frame's time comes from (e.g. `--callers=writev`:
+ * the JS call paths, nearest 3 frames outside node's own modules). Prints only; nothing is
  * appended to RESULTS.md (bench/ingest-profile.ts records its own profile).
  */
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { foldCpuProfile, topTable } from './lib/cpu-profile.js';
+import { callersOf, foldCpuProfile, topTable } from './lib/cpu-profile.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -25,6 +27,7 @@ if (!target) {
   process.exit(2);
 }
 const n = Number(positional[1] ?? 15);
+const callers = args.find((a) => a.startsWith('--callers='))?.split('=')[1];
 const acks = Number(args.find((a) => a.startsWith('--per-ack='))?.split('=')[1] ?? 0);
 
 function newestProfile(dir: string): string {
@@ -55,5 +58,13 @@ console.log(
     `Top ${n} functions by self time:`,
     '',
     topTable(folded.functions, folded, n, per),
+    ...(callers
+      ? [
+          '',
+          `Where \`${callers}\` is called from (nearest 3 frames outside node: and native code):`,
+          '',
+          topTable(callersOf(file, REPO_ROOT, callers, 3), folded, n, per),
+        ]
+      : []),
   ].join('\n'),
 );

@@ -17,9 +17,9 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { foldCpuProfile, monotonicUs, type ProfileWindow, topTable } from './lib/cpu-profile.js';
+import { callersOf, foldCpuProfile, monotonicUs, type ProfileWindow, topTable } from './lib/cpu-profile.js';
 import { createEventFactory, forwardedFor } from './lib/events.js';
-import { appendResults, describeMachine, heading, loadAverage, machineLine } from './lib/machine.js';
+import { appendResults, describeMachine, heading, loadAverage, machineLine, table } from './lib/machine.js';
 import { connectRunners, LAUNCH, positionalArgs, REPO_ROOT, startStack } from './lib/stack.js';
 
 const SECONDS = Number(positionalArgs()[0] ?? 10);
@@ -27,6 +27,26 @@ const CONNECTIONS = Number(positionalArgs()[1] ?? 20);
 const COMMAND = `npx tsx bench/ingest-profile.ts ${SECONDS} ${CONNECTIONS}`;
 const TOP = 25;
 const WARM_UP_S = 3;
+/**
+ * Suspects named in issue 19 and the middleware in front of the ack, with their inclusive
+ * share whether or not they make the top rows (0 means no sample had them on the stack).
+ */
+const SUSPECTS = [
+  'pino-http',
+  'pino',
+  'helmet',
+  'express-rate-limit',
+  'body-parser',
+  'raw-body',
+  'zod',
+  'etag',
+  'drizzle-orm',
+  'pg',
+  'ioredis',
+  'bullmq',
+  'prom-client',
+  '(garbage collector)',
+];
 
 const machine = describeMachine();
 const stack = await startStack();
@@ -101,6 +121,20 @@ const section = [
   'Inclusive time by area (a sample counts for every area on its stack; rows overlap):',
   '',
   topTable(folded.areasInclusive, folded, TOP, per),
+  '',
+  'Inclusive time of the usual suspects (issue 19; 0 = never on the stack):',
+  '',
+  table(
+    ['area', 'share of busy CPU', 'µs per ack'],
+    SUSPECTS.map((name) => {
+      const us = folded.areasInclusive.find((row) => row.name === name)?.us ?? 0;
+      return [`\`${name}\``, `${((100 * us) / folded.busyUs).toFixed(1)}%`, (us / per.count).toFixed(1)];
+    }),
+  ),
+  '',
+  'Where the socket writes (`writev`, the heaviest native frame) come from, nearest 3 frames outside node: and native code:',
+  '',
+  topTable(callersOf(profileFile, REPO_ROOT, 'writev', 3, window), folded, 8, per),
   '',
   `Heaviest functions (self time, top ${TOP}):`,
   '',

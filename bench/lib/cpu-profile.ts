@@ -133,3 +133,42 @@ export function topTable(
       ]),
   );
 }
+
+/**
+ * Who a hot function's time belongs to: for every sample whose leaf frame is
+ * named `functionName`, the call path of the nearest `depth` frames outside
+ * node's own modules and native code (e.g. `writev` ← the pg or the HTTP
+ * response write that caused it), summed; heaviest first.
+ */
+export function callersOf(
+  file: string,
+  repoRoot: string,
+  functionName: string,
+  depth: number,
+  window?: ProfileWindow,
+): SelfTimeRow[] {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+  const byNode = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parentOf = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
+  const paths = new Map<string, number>();
+  let at = profile.startTime;
+  for (const [i, id] of profile.samples.entries()) {
+    const delta = profile.timeDeltas[i] ?? 0;
+    at += delta;
+    if (window && (at < window.fromUs || at > window.toUs)) continue;
+    if (byNode.get(id)?.callFrame.functionName !== functionName) continue;
+    const frames: string[] = [];
+    for (let up = parentOf.get(id); up !== undefined && frames.length < depth; up = parentOf.get(up)) {
+      const frame = byNode.get(up)?.callFrame;
+      if (!frame?.url || frame.url.startsWith('node:')) continue;
+      const area = areaOf(frame.url, frame.functionName, repoRoot);
+      frames.push(
+        `${frame.functionName || '(anonymous)'} ${path.basename(frame.url)}:${frame.lineNumber + 1} [${area}]`,
+      );
+    }
+    const key = frames.join(' ← ') || '(no JS caller)';
+    paths.set(key, (paths.get(key) ?? 0) + delta);
+  }
+  return [...paths.entries()].map(([name, us]) => ({ name, us })).sort((a, b) => b.us - a.us);
+}
