@@ -23,9 +23,11 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 FROM node:20-bookworm-slim AS runtime
-# NODE_OPTIONS: a heap sized for one process of RampGuard (docs/scaling.md, "Memory"): V8 collects
-# before it grows past it, so a process stays within about 150 MiB of RSS. The benchmarks read this
-# line and start every process with it.
+# NODE_OPTIONS: a heap sized for one process of RampGuard, web or worker, within 150 MiB of RSS
+# (docs/scaling.md#memory): old generation capped at 96 MiB (V8 collects rather than grows; past it
+# the process dies and is restarted), semi-spaces at 4 MiB instead of Node's default 16 (young
+# generation 12 MiB, not 48). Replace it as a whole through the container's environment.
+# The benchmarks read this line and start every process with it (bench/README.md).
 ENV NODE_ENV=production \
     PORT=3000 \
     DATA_DIR=/app/data \

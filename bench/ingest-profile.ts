@@ -3,16 +3,21 @@
  * with `--tsx`) runs under `node --cpu-prof` while autocannon posts the event
  * mix of bench/lib/events.ts for `seconds`; the profile is then folded into
  * self time by package / area and by function, as text (a flame graph in
- * words: the heaviest frames, with their share of the sampled CPU).
+ * words: the heaviest frames, with their share of the busy CPU; folding in
+ * bench/lib/cpu-profile.ts, shared with bench/cpuprofile-top.ts).
  *
- *   npx tsx bench/ingest-profile.ts [seconds=10] [connections=20]
+ *   npx tsx bench/ingest-profile.ts [seconds=10] [connections=20] [--tsx]
  *
- * The raw `.cpuprofile` stays in the printed directory: open it in Chrome
+ * A 3 s warm-up runs first; only the samples of the measured `seconds` are
+ * folded (start-up, warm-up and shutdown are left out).
+ *
+ * The raw `.cpuprofile` stays where the section says: open it in Chrome
  * DevTools (Performance → Load profile) or speedscope for the graph itself.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { callersOf, foldCpuProfile, monotonicUs, type ProfileWindow, topTable } from './lib/cpu-profile.js';
 import { createEventFactory, forwardedFor } from './lib/events.js';
 import { appendResults, describeMachine, heading, loadAverage, machineLine, table } from './lib/machine.js';
 import { connectRunners, LAUNCH, positionalArgs, REPO_ROOT, startStack } from './lib/stack.js';
@@ -21,18 +26,34 @@ const SECONDS = Number(positionalArgs()[0] ?? 10);
 const CONNECTIONS = Number(positionalArgs()[1] ?? 20);
 const COMMAND = `npx tsx bench/ingest-profile.ts ${SECONDS} ${CONNECTIONS}`;
 const TOP = 25;
-
-type ProfileNode = {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  children?: number[];
-};
-type CpuProfile = { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+const WARM_UP_S = 3;
+/**
+ * Suspects named in issue 19 and the middleware in front of the ack, with their inclusive
+ * share whether or not they make the top rows (0 means no sample had them on the stack).
+ */
+const SUSPECTS = [
+  'pino-http',
+  'pino',
+  'helmet',
+  'express-rate-limit',
+  'body-parser',
+  'raw-body',
+  'zod',
+  'etag',
+  'drizzle-orm',
+  'pg',
+  'ioredis',
+  'bullmq',
+  'prom-client',
+  '(garbage collector)',
+];
 
 const machine = describeMachine();
 const stack = await startStack();
 let requests = 0;
+let reqPerS = 0;
 let profileDir = '';
+let window: ProfileWindow | undefined;
 try {
   profileDir = path.join(stack.logDir, 'cpu-profile');
   const web = await stack.startRole('web', {}, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]);
@@ -48,26 +69,33 @@ try {
     1_760_000_000,
   );
   let n = 0;
-  const result = await autocannon({
-    url: web.url,
-    connections: CONNECTIONS,
-    duration: SECONDS,
-    requests: [
-      {
-        method: 'POST',
-        path: '/webhooks/strava',
-        setupRequest: (req) => {
-          const i = n++;
-          return {
-            ...req,
-            headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor(i) },
-            body: factory.body(i),
-          };
+  const load = (duration: number) =>
+    autocannon({
+      url: web.url,
+      connections: CONNECTIONS,
+      duration,
+      requests: [
+        {
+          method: 'POST',
+          path: '/webhooks/strava',
+          setupRequest: (req) => {
+            const i = n++;
+            return {
+              ...req,
+              headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor(i) },
+              body: factory.body(i),
+            };
+          },
         },
-      },
-    ],
-  });
+      ],
+    });
+  // Warm-up outside the window: start-up, module loading and the first JIT tiers are not the ack's cost.
+  await load(WARM_UP_S);
+  const fromUs = monotonicUs();
+  const result = await load(SECONDS);
+  window = { fromUs, toUs: monotonicUs() };
   requests = result['2xx'];
+  reqPerS = result.requests.average;
   console.error(`${result['2xx']} acks at ${result.requests.average} req/s; stopping the web role…`);
   await web.stop();
 } finally {
@@ -76,60 +104,43 @@ try {
 
 const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
 if (!file) throw new Error(`no .cpuprofile in ${profileDir}`);
-const profile = JSON.parse(readFileSync(path.join(profileDir, file), 'utf8')) as CpuProfile;
-
-const selfUs = new Map<number, number>();
-for (const [i, id] of profile.samples.entries())
-  selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
-const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
-const byNode = new Map(profile.nodes.map((node) => [node.id, node]));
-
-/** node_modules/<pkg> (scoped too), our own src/ folders, or the runtime. */
-function areaOf(url: string, functionName: string): string {
-  if (!url) return functionName.startsWith('(') ? functionName : '(native)';
-  const pkg = url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
-  if (pkg?.[1]) return pkg[1];
-  const own = url.match(/\/(?:src|dist)\/(.+?)\/[^/]+$/);
-  if (own?.[1]) return `rampguard ${own[1]}`;
-  if (url.startsWith('node:')) return url.replace(/^node:(internal\/)?/, 'node ').split('/')[0] ?? url;
-  return path.relative(REPO_ROOT, url.replace(/^file:\/\//, ''));
-}
-
-const areas = new Map<string, number>();
-const functions = new Map<string, number>();
-for (const [id, us] of selfUs) {
-  const node = byNode.get(id);
-  if (!node) continue;
-  const { functionName, url, lineNumber } = node.callFrame;
-  const area = areaOf(url, functionName);
-  areas.set(area, (areas.get(area) ?? 0) + us);
-  const where = url ? `${path.basename(url)}:${lineNumber + 1}` : '';
-  const key = `${functionName || '(anonymous)'} ${where} [${area}]`;
-  functions.set(key, (functions.get(key) ?? 0) + us);
-}
-const pct = (us: number) => `${((100 * us) / total).toFixed(1)}%`;
-const top = (m: Map<string, number>) =>
-  [...m.entries()]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, TOP)
-    .map(
-      ([name, us]) =>
-        [name.replace(/\|/g, '\\|'), pct(us), (us / Math.max(requests, 1)) | 0 || '<1'] as const,
-    );
+const profileFile = path.join(profileDir, file);
+if (!window) throw new Error('the load did not run');
+const folded = foldCpuProfile(profileFile, REPO_ROOT, window);
+const per = { count: Math.max(requests, 1), label: 'ack' };
 
 const section = [
   heading('ingest-profile', machine),
   `Command: \`${COMMAND}\`. ${machineLine(machine)}`,
-  `Setup: ${LAUNCH} ROLE=web under \`--cpu-prof\`, autocannon ${CONNECTIONS} connections for ${SECONDS} s, event mix of bench/lib/events.ts; ${requests} acks; ${(total / 1e6).toFixed(2)} s of sampled CPU in the web process = ${(total / Math.max(requests, 1)).toFixed(0)} µs per ack (idle and GC included as their own rows).`,
+  `Setup: ${LAUNCH} ROLE=web under \`--cpu-prof\`, autocannon ${CONNECTIONS} connections, ${WARM_UP_S} s of warm-up and then ${SECONDS} s measured (only samples inside those ${SECONDS} s are folded), event mix of bench/lib/events.ts; ${requests} acks at ${reqPerS.toFixed(0)} req/s; ${(folded.totalUs / 1e6).toFixed(2)} s sampled in the web process, ${(folded.busyUs / 1e6).toFixed(2)} s of it busy (not idle) = ${(folded.busyUs / per.count).toFixed(0)} µs of CPU per ack (GC and native code are their own rows). Shares are of the busy time.`,
   '',
   'Self time by area:',
   '',
-  table(['area', 'share', 'µs per ack'], top(areas)),
+  topTable(folded.areas, folded, TOP, per),
+  '',
+  'Inclusive time by area (a sample counts for every area on its stack; rows overlap):',
+  '',
+  topTable(folded.areasInclusive, folded, TOP, per),
+  '',
+  'Inclusive time of the usual suspects (issue 19; 0 = never on the stack):',
+  '',
+  table(
+    ['area', 'share of busy CPU', 'µs per ack'],
+    SUSPECTS.map((name) => {
+      const us = folded.areasInclusive.find((row) => row.name === name)?.us ?? 0;
+      return [`\`${name}\``, `${((100 * us) / folded.busyUs).toFixed(1)}%`, (us / per.count).toFixed(1)];
+    }),
+  ),
+  '',
+  'Where the socket writes (`writev`, the heaviest native frame) come from, nearest 3 frames outside node: and native code:',
+  '',
+  topTable(callersOf(profileFile, REPO_ROOT, 'writev', 3, window), folded, 8, per),
   '',
   `Heaviest functions (self time, top ${TOP}):`,
   '',
-  table(['function', 'share', 'µs per ack'], top(functions)),
+  topTable(folded.functions, folded, TOP, per),
   '',
+  `Profile kept at \`${profileFile}\` (\`npx tsx bench/cpuprofile-top.ts <file> [n]\` prints it again; Chrome DevTools or speedscope draw the flame graph).`,
   `load average at the end: ${loadAverage()}`,
 ].join('\n');
 console.log(section);

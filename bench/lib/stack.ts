@@ -4,9 +4,11 @@
  * machine's shared one), a fresh migrated Postgres database, the Strava
  * simulator and, optionally, the SMTP sink, all on 127.0.0.1; RampGuard roles
  * run as real processes or in-process. Processes run what the Dockerfile
- * ships, the compiled build (`node dist/main.js`, built once per bench run);
- * `--tsx` on a bench's command line runs `node --import tsx src/main.ts`
- * instead, for quick development runs. Either way they bind 127.0.0.1 only
+ * ships, the compiled build (`node dist/main.js`, built once per bench run, with
+ * the image's NODE_OPTIONS); `--tsx` on a bench's command line runs
+ * `node --import tsx src/main.ts` instead, for quick development runs. Every
+ * RampGuard process and the bare floor are spawned by `spawnNode` below, the
+ * one place that starts a process for the benches. Either way they bind 127.0.0.1 only
  * (HOST). Built on the test helpers (createTestContext,
  * connectRunner, startRedisServer, startSmtpSink) rather than a copy of them.
  */
@@ -33,10 +35,20 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 
 /** `--tsx`: run RampGuard from source; default: the compiled build the Dockerfile ships. */
 export const FROM_SOURCE = process.argv.includes('--tsx');
+/**
+ * NODE_OPTIONS of RampGuard processes: the image's (Dockerfile `ENV NODE_OPTIONS`) for the
+ * compiled build, none under `--tsx`; BENCH_NODE_OPTIONS replaces either (set but empty: none),
+ * to compare heap settings (docs/scaling.md#memory).
+ */
+const NODE_OPTIONS =
+  process.env.BENCH_NODE_OPTIONS ??
+  (FROM_SOURCE ? '' : imageNodeOptions(readFileSync(path.join(REPO_ROOT, 'Dockerfile'), 'utf8')));
+const NODE_OPTIONS_SOURCE =
+  process.env.BENCH_NODE_OPTIONS !== undefined ? 'BENCH_NODE_OPTIONS' : 'the Dockerfile';
 /** How RampGuard processes are started, for the Setup line of each RESULTS.md section. */
-export const LAUNCH = FROM_SOURCE
-  ? '`node --import tsx src/main.ts` (source, --tsx)'
-  : '`node dist/main.js` (compiled build, NODE_OPTIONS of the Dockerfile)';
+export const LAUNCH = `${
+  FROM_SOURCE ? '`node --import tsx src/main.ts` (source, --tsx)' : '`node dist/main.js` (compiled build)'
+} with ${NODE_OPTIONS ? `NODE_OPTIONS="${NODE_OPTIONS}" (from ${NODE_OPTIONS_SOURCE})` : 'no NODE_OPTIONS'}`;
 
 /** A bench's positional arguments, flags (`--tsx`) left out. */
 export function positionalArgs(): string[] {
@@ -97,6 +109,7 @@ export type Stack = {
 export async function startStack(
   options: { sim?: StartSimulatorOptions; smtp?: boolean } = {},
 ): Promise<Stack> {
+  console.error(`RampGuard mode: ${LAUNCH}`);
   const redis = await startRedisServer();
   const webPort = await freePort();
   const publicUrl = `http://127.0.0.1:${webPort}`;
@@ -126,10 +139,8 @@ export async function startStack(
         // (meant for one Strava address, 600/min) is not what gets measured.
         TRUST_PROXY_HOPS: '1',
         HOST: '127.0.0.1',
-        // The compiled build runs with the image's heap options, as it ships.
-        ...(FROM_SOURCE
-          ? {}
-          : { NODE_OPTIONS: imageNodeOptions(readFileSync(path.join(REPO_ROOT, 'Dockerfile'), 'utf8')) }),
+        // The compiled build runs with the image's heap options, as it ships (see NODE_OPTIONS).
+        ...(NODE_OPTIONS ? { NODE_OPTIONS } : {}),
         // One web process unless a bench asks for a cluster (WEB_CONCURRENCY in extraEnv).
         WEB_CONCURRENCY: '1',
         ...extraEnv,
