@@ -31,8 +31,9 @@ const QUERY_CALL = /\.(select|selectDistinct|insert|update|delete|execute)\(|\bs
 
 const outsideDb = files.filter((f) => !f.rel.startsWith('src/db/'));
 const schemaImporters = outsideDb.filter((f) => importsOf(f.text).some((s) => s.includes('db/schema')));
-/** Only modules that hold a database handle can query (this leaves out e.g. a hash's `.update(`). */
-const touchesDb = (text: string) => importsOf(text).some((s) => s === 'drizzle-orm' || s.includes('/db/'));
+/** Only modules that build queries can run them (this leaves out a hash's `.update(`, a Map's `.delete(`). */
+const touchesDb = (text: string) =>
+  importsOf(text).some((s) => s === 'drizzle-orm' || s.includes('db/schema'));
 const queryCalls = outsideDb.map((f) => ({
   rel: f.rel,
   n: touchesDb(f.text) ? (f.text.match(QUERY_CALL)?.length ?? 0) : 0,
