@@ -4,15 +4,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createSimControl, type SimControl } from '@rampguard/strava-sim';
-import { sql } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import { readStoredSubscription } from '../../app/strava-subscription.js';
 import { loadConfig } from '../../config.js';
-import { type Db, selectRows } from '../../db/client.js';
+import type { Db } from '../../db/client.js';
 import {
   currentPlan,
   type DetectionLine,
   type EmailLine,
+  findRunnerIdByAthlete,
   listDetections,
   listEmails,
   listPlanVersions,
@@ -347,12 +347,9 @@ class Tour {
         athleteId: string;
         firstname: string;
       };
-      const [runner] = await selectRows<{ id: string }>(
-        this.db,
-        sql`select id from runners where athlete_id = ${me.athleteId}`,
-      );
-      if (!runner) throw new Error('no runner row after the callback');
-      this.runnerId = runner.id;
+      const runnerId = await findRunnerIdByAthlete(this.db, me.athleteId);
+      if (!runnerId) throw new Error('no runner row after the callback');
+      this.runnerId = runnerId;
       return {
         value: undefined,
         lines: [

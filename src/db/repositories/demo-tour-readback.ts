@@ -102,3 +102,9 @@ export async function unfinishedEvents(db: Db, runnerId: string): Promise<number
     .where(and(eq(webhookInbox.runnerId, runnerId), eq(webhookInbox.status, 'received')));
   return row?.n ?? 0;
 }
+
+/** The runner row the sign-in just created for an athlete. */
+export async function findRunnerIdByAthlete(db: Db, athleteId: string): Promise<string | undefined> {
+  const [row] = await db.select({ id: runners.id }).from(runners).where(eq(runners.athleteId, athleteId));
+  return row?.id;
+}
