@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -12,6 +12,9 @@ import { createRoutes } from './http/routes.js';
 import { createSandboxSimulator, type SandboxSimulator } from './http/sandbox/create-sandbox-simulator.js';
 import { createSandboxMailRouter, SANDBOX_MAIL_PATH } from './http/sandbox/mail/mail-pages.js';
 import { subscribeSandboxWebhooks } from './http/sandbox/subscribe-sandbox-webhooks.js';
+import { createEventReceiver } from './http/strava-webhook/event-receiver.js';
+import { isEventDelivery } from './http/strava-webhook/is-event-delivery.js';
+import { serveEventDeliveries } from './http/strava-webhook/serve-deliveries.js';
 import { createStravaClient } from './integrations/strava/client.js';
 import { type AttachedWorkers, attachWorkers } from './jobs/attach-workers.js';
 import { type CapacityPlan, planCapacity } from './jobs/capacity.js';
@@ -226,7 +229,12 @@ async function startWorkerRole(
   return { workerRedis, attached };
 }
 
-/** Both roles listen: the web role with every route, the worker role with the ops routes only. */
+/**
+ * Both roles listen: the web role with every route, the worker role with the ops routes only.
+ * The web role answers Strava's event deliveries before express (docs/scaling.md#the-ack-path):
+ * the one high-rate route skips the middleware stack it does not need; everything else,
+ * the handshake GET included, is the express app's.
+ */
 async function startHttp(
   deps: ProcessDeps,
   sandbox: SandboxSimulator | undefined,
@@ -237,10 +245,16 @@ async function startHttp(
   const sandboxMounts = sandbox
     ? [{ path: SANDBOX_MAIL_PATH, router: createSandboxMailRouter(deps) }, sandbox.mount]
     : [];
-  const app = createApp(deps, runsWeb(config) ? [...createRoutes(deps), ...sandboxMounts] : [], {
+  const receiver = runsWeb(config) ? createEventReceiver(deps) : undefined;
+  const app = createApp(deps, receiver ? [...createRoutes(deps, receiver), ...sandboxMounts] : [], {
     ...(attached ? { workersState: attached.state } : {}),
   });
-  const server = app.listen(config.port, config.host);
+  const deliveries = receiver ? serveEventDeliveries(deps, receiver) : undefined;
+  // What app.listen does, with the deliveries in front.
+  const server = createServer(
+    deliveries ? (req, res) => (isEventDelivery(req) ? deliveries(req, res) : app(req, res)) : app,
+  );
+  server.listen(config.port, config.host);
   await once(server, 'listening');
   // Strava gives 2 s; a slow client must not hold sockets for minutes.
   server.requestTimeout = 10_000;

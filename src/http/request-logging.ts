@@ -4,6 +4,7 @@ import type { RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
 import { shapeError } from '../shared/error-shape.js';
 import type { Logger } from '../shared/logger.js';
+import { isEventDelivery } from './strava-webhook/is-event-delivery.js';
 
 /** Query parameters that carry secrets: OAuth codes, one-click and calendar tokens. */
 const SECRET_QUERY_KEYS = new Set([
@@ -36,41 +37,44 @@ export function redactUrl(url: string | undefined): string {
  */
 export const WEBHOOK_ACK_SAMPLE = 1_000;
 
-function isWebhookDelivery(req: IncomingMessage): boolean {
-  return (
-    req.method === 'POST' &&
-    (req.url === '/webhooks/strava' || req.url?.startsWith('/webhooks/strava?') === true)
-  );
-}
-
 export function createRequestLogger(logger: Logger): RequestHandler {
   const full = createFullRequestLogger(logger);
   const acks = createWebhookAckLogger(logger);
-  return (req, res, next) => (isWebhookDelivery(req) ? acks(req, res, next) : full(req, res, next));
+  return (req, res, next) => (isEventDelivery(req) ? acks(req, res, next) : full(req, res, next));
+}
+
+/**
+ * The one log line a webhook delivery may get, given its answer: none for a
+ * 2xx (but one in WEBHOOK_ACK_SAMPLE at debug) or a 503 (the handler logs
+ * those, throttled: an outage means hundreds a second), info for another 4xx,
+ * warn for another 5xx. Called by the delivery path served before express
+ * (docs/scaling.md#the-ack-path) and, for the app's own requests, on finish.
+ */
+export function createWebhookAnswerLog(logger: Logger) {
+  let successes = 0;
+  return (req: IncomingMessage, status: number, startedAt: number): void => {
+    const sampled = status < 400 && ++successes % WEBHOOK_ACK_SAMPLE === 0;
+    if ((status < 400 && !sampled) || status === 503) return;
+    const level = status >= 500 ? 'warn' : status >= 400 ? 'info' : 'debug';
+    logger[level](
+      {
+        req: { method: req.method, url: redactUrl(req.url) },
+        res: { statusCode: status },
+        responseTime: Math.round(performance.now() - startedAt),
+        ...(sampled ? { sampledOneIn: WEBHOOK_ACK_SAMPLE } : {}),
+      },
+      'request completed',
+    );
+  };
 }
 
 function createWebhookAckLogger(logger: Logger): RequestHandler {
-  let successes = 0;
+  const log = createWebhookAnswerLog(logger);
   return (req, res, next) => {
     // The handlers log through req.log; the shared logger is enough here (no per-request child).
     req.log = logger;
     const started = performance.now();
-    res.once('finish', () => {
-      const status = res.statusCode;
-      const sampled = status < 400 && ++successes % WEBHOOK_ACK_SAMPLE === 0;
-      // 503s are logged by the handler, throttled (an outage means hundreds a second).
-      if ((status < 400 && !sampled) || status === 503) return;
-      const level = status >= 500 ? 'warn' : status >= 400 ? 'info' : 'debug';
-      logger[level](
-        {
-          req: { method: req.method, url: redactUrl(req.url) },
-          res: { statusCode: status },
-          responseTime: Math.round(performance.now() - started),
-          ...(sampled ? { sampledOneIn: WEBHOOK_ACK_SAMPLE } : {}),
-        },
-        'request completed',
-      );
-    });
+    res.once('finish', () => log(req, res.statusCode, started));
     next();
   };
 }

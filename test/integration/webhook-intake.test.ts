@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { eq } from 'drizzle-orm';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -382,6 +384,36 @@ describe('POST /webhooks/strava intake (web role, real Postgres and Redis)', () 
       expect(await metric('rejected_media_type')).toBeGreaterThan(0);
       expect(await metric('rejected_too_large')).toBeGreaterThan(0);
     });
+  });
+
+  it('answers deliveries before express: JSON with nosniff, no ETag, no framework header (docs/scaling.md#the-ack-path)', async () => {
+    const res = await post(body());
+    expect(res.status).toBe(200);
+    expect(res.text).toBe('{"status":"ok"}');
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers.etag).toBeUndefined();
+    expect(res.headers['x-powered-by']).toBeUndefined();
+    const refused = await post('{}', 'text/plain');
+    expect(refused.status).toBe(415);
+    expect(refused.headers['x-content-type-options']).toBe('nosniff');
+    // The handshake stays on express (helmet's headers and all).
+    const handshake = await request(app.url).get('/webhooks/strava').query({ 'hub.mode': 'subscribe' });
+    expect(handshake.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+  });
+
+  it('survives uploads cut off mid-body and keeps answering', async () => {
+    const { port } = new URL(app.url);
+    for (let i = 0; i < 5; i++) {
+      const socket = connect(Number(port), '127.0.0.1');
+      await once(socket, 'connect');
+      socket.write(
+        'POST /webhooks/strava HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"object_type":',
+      );
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      socket.destroy();
+    }
+    await post(body()).expect(200);
   });
 
   it('rate-limits one address far above Strava’s rate, answering 429 as JSON', async () => {

@@ -4,7 +4,10 @@ import { html } from '../pages/html.js';
 import { sendPage } from '../pages/layout.js';
 
 /** Browsers and clients may come back after this long (the outage is usually a restart). */
-const RETRY_AFTER_SECONDS = 30;
+export const RETRY_AFTER_SECONDS = 30;
+
+/** The JSON routes' outage message (the webhook's delivery path answers it too). */
+export const OUTAGE_JSON_MESSAGE = 'RampGuard is briefly unavailable; please retry in a minute';
 
 /**
  * The answer while Postgres is away (docs/degradation.md): 503 with
@@ -15,9 +18,7 @@ export function sendOutage(req: Request, res: Response): void {
   if (res.headersSent) return;
   res.set('Retry-After', String(RETRY_AFTER_SECONDS));
   if (wantsJson(req.path)) {
-    res
-      .status(503)
-      .json(errorBody('unavailable', 'RampGuard is briefly unavailable; please retry in a minute'));
+    res.status(503).json(errorBody('unavailable', OUTAGE_JSON_MESSAGE));
     return;
   }
   sendPage(res, 503, {

@@ -1,33 +1,27 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import type { AppDeps } from '../../app/deps.js';
+import { createEventReceiver, type EventReceiver, type EventReceiverOptions } from './event-receiver.js';
 import { handleHandshake } from './handshake.js';
-import { limitWebhookRate } from './rate-limit.js';
-import { receiveStravaEvent } from './receive-event.js';
-import { rejectUnreadableBody, requireJsonContentType } from './reject-body.js';
 
-/** docs/webhooks.md: bodies over 8 KB are refused (413). */
-export const MAX_EVENT_BODY_BYTES = 8 * 1024;
-
-export type StravaWebhookOptions = {
-  /** Per-ip limit; tests and benchmarks that post from one address raise it. */
-  requestsPerMinute?: number;
+export type StravaWebhookOptions = EventReceiverOptions & {
+  /** The process's one receiver (one per-ip limit), shared with the path served before express. */
+  receiver?: EventReceiver;
 };
 
 /**
- * `/webhooks/strava`: the subscription handshake (GET) and event intake
- * (POST). The body is read raw, not with express.json, so the parser sees the
- * exact text and ids beyond 2^53 keep every digit.
+ * `/webhooks/strava` in the express app: the subscription handshake (GET) and
+ * event intake (POST). A running web role answers `POST /webhooks/strava`
+ * before express (src/server.ts, docs/scaling.md#the-ack-path); the same
+ * receiver is mounted here for what reaches the app (a trailing slash, tests
+ * that drive `createApp` directly). It reads the body itself, raw, so the
+ * parser sees the exact text and ids beyond 2^53 keep every digit.
  */
 export function createStravaWebhookRouter(deps: AppDeps, options: StravaWebhookOptions = {}): Router {
+  const receive = options.receiver ?? createEventReceiver(deps, options);
   const router = Router();
   router.get('/', handleHandshake(deps));
-  router.post(
-    '/',
-    limitWebhookRate(deps, options.requestsPerMinute),
-    requireJsonContentType(deps),
-    express.raw({ type: () => true, limit: MAX_EVENT_BODY_BYTES, inflate: false }),
-    receiveStravaEvent(deps),
-  );
-  router.use(rejectUnreadableBody(deps));
+  router.post('/', (req, res) => {
+    void receive(req, res);
+  });
   return router;
 }
