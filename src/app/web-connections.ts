@@ -4,7 +4,11 @@
  * before sizing the workers.
  */
 
-/** The webhook's group commit: statements in flight at once (src/app/webhook/record-strava-event.ts). */
-export const MAX_INBOX_WRITERS = 8;
+/**
+ * The webhook's group commit: statements in flight at once (src/app/webhook/record-strava-event.ts).
+ * Two, not eight: larger batches cost Postgres less per event and were never slower
+ * (docs/capacity.md#inbox-writers).
+ */
+export const MAX_INBOX_WRITERS = 2;
 /** Pages, API, sessions and readiness probes of a web process. */
 export const WEB_PAGE_CONNECTIONS = 2;

@@ -26,6 +26,7 @@ export function createJobQueue(deps: JobQueueDeps): JobQueue {
     requestAnalysis: (runnerId, request) => enqueueAnalysis(deps, runnerId, request),
     scheduleDeauthRecheck: (runnerId) => scheduleDeauthRecheck(deps, runnerId),
     handOffStravaEvent: (eventKey) => handOff(eventKey),
+    flushEventHandOffs: () => handOff.flushed(),
     reenqueueStravaEvent: (eventKey) => reenqueueStravaEvent(deps, eventKey),
     enqueueRevocation: (revocationId, attempt, at) => enqueueRevocation(deps, revocationId, attempt, at),
     scheduleSendJob: (outboxId) => scheduleSendJob(deps, outboxId),

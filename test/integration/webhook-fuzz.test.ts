@@ -247,6 +247,7 @@ describe('webhook fuzzing', () => {
 
     const rows = await database.db.select().from(webhookInbox);
     expect(rows.map((r) => r.objectId).sort()).toEqual([...validIds].sort());
+    await app.deps.jobs.flushEventHandOffs();
     expect(await app.deps.queues.events.count()).toBe(validIds.length);
     // The mix really covered every kind of input (the counts are printed for the curious).
     const kinds = new Set([...statuses.keys()].map((k) => k.split(':')[0]));

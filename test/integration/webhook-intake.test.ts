@@ -52,11 +52,16 @@ describe('POST /webhooks/strava intake (web role, real Postgres and Redis)', () 
   let app: Running;
   let runnerId: string;
 
-  const post = (payload: Body | string, type = 'application/json') =>
-    request(app.url)
+  /** The answer, once the hand-off behind it has reached Redis: a job read right after it is there. */
+  const post = async (payload: Body | string, type = 'application/json') => {
+    const res = await request(app.url)
       .post('/webhooks/strava')
       .set('Content-Type', type)
       .send(typeof payload === 'string' ? payload : JSON.stringify(payload));
+    await app.deps.jobs.flushEventHandOffs();
+    return res;
+  };
+  const postOk = async (payload: Body | string) => expect((await post(payload)).status).toBe(200);
   const metric = async (outcome: string) =>
     (await app.deps.metrics.webhookEvents.get()).values.find((v) => v.labels.outcome === outcome)?.value ?? 0;
   const inboxRow = async (key: string) =>
@@ -196,7 +201,7 @@ describe('POST /webhooks/strava intake (web role, real Postgres and Redis)', () 
   it('stores ids up to int64 and beyond 2^53 digit for digit', async () => {
     const objectId = '9223372036854775807';
     const raw = `{"aspect_type":"create","event_time":1700000001,"object_id":${objectId},"object_type":"activity","owner_id":${BIG_ATHLETE},"subscription_id":${SUBSCRIPTION},"updates":{}}`;
-    await post(raw).expect(200);
+    await postOk(raw);
     const rows = await database.db.select().from(webhookInbox).where(eq(webhookInbox.objectId, objectId));
     expect(rows).toHaveLength(1);
     expect(rows[0]!.ownerId).toBe(BIG_ATHLETE);
@@ -235,21 +240,21 @@ describe('POST /webhooks/strava intake (web role, real Postgres and Redis)', () 
 
   it('treats key order in updates as the same event', async () => {
     const b = body({ aspect_type: 'update', updates: { title: 'A', type: 'Run' } });
-    await post(b).expect(200);
+    await postOk(b);
     const before = await inboxCount();
     const reordered = `{"updates":{"type":"Run","title":"A"},"subscription_id":${SUBSCRIPTION},"owner_id":${ATHLETE},"object_type":"activity","object_id":${b.object_id},"event_time":${b.event_time},"aspect_type":"update"}`;
-    await post(reordered).expect(200);
+    await postOk(reordered);
     expect(await inboxCount()).toBe(before);
   });
 
   it('re-enqueues a duplicate of an unfinished row whose job is gone (docs/webhooks.md#seen-is-not-done)', async () => {
     const b = body();
-    await post(b).expect(200);
+    await postOk(b);
     const key = eventKeyOf(eventOf(b));
     await app.deps.queues.events.remove(scopedJobId(app.deps.database, key));
     expect(await app.deps.queues.events.getJob(scopedJobId(app.deps.database, key))).toBeUndefined();
     const requeued = await metric('requeued');
-    await post(b).expect(200);
+    await postOk(b);
     expect(await app.deps.queues.events.getJob(scopedJobId(app.deps.database, key))).toBeDefined();
     expect(await metric('requeued')).toBe(requeued + 1);
   });
@@ -257,7 +262,7 @@ describe('POST /webhooks/strava intake (web role, real Postgres and Redis)', () 
   it('ignores a duplicate of a finished row', async () => {
     for (const status of ['done', 'skipped', 'dead'] as const) {
       const b = body();
-      await post(b).expect(200);
+      await postOk(b);
       const key = eventKeyOf(eventOf(b));
       await database.db
         .update(webhookInbox)
@@ -366,7 +371,7 @@ describe('POST /webhooks/strava intake (web role, real Postgres and Redis)', () 
       const base = JSON.stringify({ ...body(), padding: '' });
       const exact = base.replace('"padding":""', `"padding":"${'x'.repeat(8_192 - base.length)}"`);
       expect(Buffer.byteLength(exact)).toBe(8_192);
-      await post(exact).expect(200);
+      await postOk(exact);
       expect(await inboxCount()).toBe(before + 1);
     });
 

@@ -71,12 +71,15 @@ describe('processing Strava events (events worker, real Postgres and Redis)', ()
       eventTime: b.event_time,
       updates: b.updates as Record<string, string>,
     });
-  const post = (b: object) =>
-    request(url)
+  /** Answered 200, and the hand-off behind the answer has reached Redis. */
+  const post = async (b: object) => {
+    await request(url)
       .post('/webhooks/strava')
       .set('Content-Type', 'application/json')
       .send(JSON.stringify(b))
       .expect(200);
+    await app.deps.jobs.flushEventHandOffs();
+  };
   const rowOf = async (key: string) =>
     (await database.db.select().from(webhookInbox).where(eq(webhookInbox.eventKey, key)))[0];
   const runnerOf = async (id: string) =>

@@ -31,6 +31,11 @@ export type JobQueue = {
    */
   handOffStravaEvent(eventKey: string): void;
   /**
+   * Sends the events handed off so far without waiting for their linger; resolves once each has
+   * reached Redis or been reported (shutdown, and tests that read a job right after the 200).
+   */
+  flushEventHandOffs(): Promise<void>;
+  /**
    * The inbox sweeper's add for an unfinished row: `pending` when its job still waits or runs; a
    * finished job with its id (which would swallow the add) is removed first, then it is `added`.
    */
