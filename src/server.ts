@@ -312,6 +312,8 @@ function shutdownSteps({
         ]
       : []),
     { name: 'http', run: () => closeServer(server) },
+    // Acked events still lingering for the next addBulk go to Redis now, not via the sweeper later.
+    { name: 'event hand-off', run: () => deps.jobs.flushEventHandOffs() },
     {
       name: 'workers',
       run: async () => {

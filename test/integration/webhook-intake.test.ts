@@ -418,7 +418,7 @@ describe('POST /webhooks/strava intake (web role, real Postgres and Redis)', () 
       await new Promise((resolve) => setTimeout(resolve, 20));
       socket.destroy();
     }
-    await post(body()).expect(200);
+    await postOk(body());
   });
 
   it('rate-limits one address far above Strava’s rate, answering 429 as JSON', async () => {
