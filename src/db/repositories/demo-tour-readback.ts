@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { detections, emailOutbox, planVersions, runners, webhookInbox } from '../schema/index.js';
+import { loadPlanHistory } from './plans.js';
 
 /** What the demo tour (src/cli/demo) prints, read back from the database after each step. */
 
@@ -21,14 +22,17 @@ export type EmailLine = {
   sentAt: Date | null;
 };
 
+/** The columns a plan line shows. */
+const PLAN_LINE = {
+  version: planVersions.version,
+  phase: planVersions.phase,
+  sessionsPerWeek: planVersions.sessionsPerWeek,
+  since: planVersions.since,
+};
+
 export async function currentPlan(db: Db, runnerId: string): Promise<PlanLine | undefined> {
   const [row] = await db
-    .select({
-      version: planVersions.version,
-      phase: planVersions.phase,
-      sessionsPerWeek: planVersions.sessionsPerWeek,
-      since: planVersions.since,
-    })
+    .select(PLAN_LINE)
     .from(planVersions)
     .where(eq(planVersions.runnerId, runnerId))
     .orderBy(desc(planVersions.version))
@@ -37,17 +41,8 @@ export async function currentPlan(db: Db, runnerId: string): Promise<PlanLine | 
 }
 
 /** Every plan version, oldest first: the plan page's history. */
-export async function listPlanVersions(db: Db, runnerId: string): Promise<PlanLine[]> {
-  return db
-    .select({
-      version: planVersions.version,
-      phase: planVersions.phase,
-      sessionsPerWeek: planVersions.sessionsPerWeek,
-      since: planVersions.since,
-    })
-    .from(planVersions)
-    .where(eq(planVersions.runnerId, runnerId))
-    .orderBy(asc(planVersions.version));
+export function listPlanVersions(db: Db, runnerId: string): Promise<PlanLine[]> {
+  return loadPlanHistory(db, runnerId);
 }
 
 export async function listDetections(db: Db, runnerId: string): Promise<DetectionLine[]> {
