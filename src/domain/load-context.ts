@@ -39,7 +39,7 @@ export type LoadContext = {
 };
 
 /**
- * Distance per week for the `weeks` weeks ending on asOf's local day (in `timezone`),
+ * Distance per week for the `weeks` weeks ending on asOf's local day (in `timeZone`),
  * oldest first. Each run counts on its own local day (its own time zone).
  */
 export function weeklyDistances(
@@ -97,7 +97,7 @@ export function monotony(
 }
 
 /**
- * Everything the plan page shows as context, for the runner's `timezone`. The
+ * Everything the plan page shows as context, for the runner's `timeZone`. The
  * daily load series runs from the earliest known run (at most `seriesDays` back)
  * to asOf's local day; loads use the detection's intensity model with one
  * yardstick: the runs of the 90 days up to asOf.

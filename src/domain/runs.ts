@@ -30,7 +30,7 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
-/** True when `timezone` is an IANA name this runtime knows. */
+/** True when `timeZone` is an IANA name this runtime knows. */
 export function isValidTimezone(timeZone: string): boolean {
   if (timeZone === '') return false;
   try {

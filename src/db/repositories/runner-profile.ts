@@ -23,10 +23,10 @@ export async function runnerRowExists(db: DbOrTx, runnerId: string): Promise<boo
 /** The runner's time zone; null once the runner was deleted. */
 export async function findRunnerTimezone(db: DbOrTx, runnerId: string): Promise<string | null> {
   const [runner] = await db
-    .select({ timezone: runners.timezone })
+    .select({ timeZone: runners.timezone })
     .from(runners)
     .where(eq(runners.id, runnerId));
-  return runner?.timezone ?? null;
+  return runner?.timeZone ?? null;
 }
 
 /** The runner's current link version (signed links carry it); null once the runner was deleted. */
