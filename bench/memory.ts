@@ -1,5 +1,5 @@
 /**
- * Memory under load (issue 9, docs/reliability.md#bounded-redis-memory): RSS of the web and worker
+ * Memory under load (issue 9, docs/reliability-rules.md#bounded-redis-memory): RSS of the web and worker
  * processes and Redis `used_memory` while 100,000 webhook events go through.
  *
  *   npx tsx bench/memory.ts [events=100000] [rate=150] [runners=10]

@@ -278,7 +278,7 @@ function logStarted({ config, logger, database, health }: ProcessDeps, capacity:
   );
 }
 
-/** The shutdown order (docs/reliability.md#ordered-shutdown): each step after the ones that use what it closes. */
+/** The shutdown order (docs/reliability-rules.md#ordered-shutdown): each step after the ones that use what it closes. */
 function shutdownSteps({
   deps,
   redis,

@@ -1,5 +1,5 @@
 /**
- * The benchmark stack, per docs/reliability.md "How to test it on one 2-core
+ * The benchmark stack, per docs/reliability-rules.md "How to test it on one 2-core
  * machine": a private redis-server (AOF everysec, noeviction; never the
  * machine's shared one), a fresh migrated Postgres database, the Strava
  * simulator and, optionally, the SMTP sink, all on 127.0.0.1; RampGuard roles

@@ -3,6 +3,7 @@
  * `npm run analyze -- <file> [options]` (`--help` lists them; docs/analyze.md).
  * Bad input ends with one clear line on stderr and exit code 1, never a stack trace.
  */
+
 import Table from 'cli-table3';
 import { ConfigError } from '../config.js';
 import { detect } from '../domain/detect.js';
@@ -11,11 +12,12 @@ import type { Detection } from '../domain/types.js';
 import { ActivityInputError } from '../integrations/strava/activity.js';
 import { loadHistory } from './analyze/load-history.js';
 import { readOptions, USAGE, UsageError } from './analyze/options.js';
+import { printLine } from './print-line.js';
 
 function printTable(detections: readonly Detection[], summary: string): void {
-  console.log(summary);
+  printLine(summary);
   if (detections.length === 0) {
-    console.log('No detections.');
+    printLine('No detections.');
     return;
   }
   // Activity ids are printed whole (they exceed 2^53 and are what `View on Strava` links use).
@@ -28,13 +30,13 @@ function printTable(detections: readonly Detection[], summary: string): void {
     style: process.stdout.isTTY ? {} : { head: [], border: [] },
   });
   for (const d of detections) table.push([d.localDate, d.kind, d.severity, d.activityId, d.message]);
-  console.log(table.toString());
+  printLine(table.toString());
 }
 
 async function main(argv: string[]): Promise<void> {
   const options = readOptions(argv, process.env);
   if (!options) {
-    console.log(USAGE);
+    printLine(USAGE);
     return;
   }
   const history = await loadHistory(options.file, options.timeZone);
@@ -50,7 +52,7 @@ async function main(argv: string[]): Promise<void> {
     previous: history.previous,
   });
   if (options.json) {
-    console.log(JSON.stringify(detections, null, 2));
+    printLine(JSON.stringify(detections, null, 2));
     return;
   }
   const window = options.windowStart ? 'window' : `${options.windowDays}-day window`;

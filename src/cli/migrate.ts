@@ -5,10 +5,12 @@
  * out new processes. Safe to run beside running processes: Postgres migrations
  * take an advisory lock. Exit code 1 with one clear line on failure.
  */
+
 import { ConfigError, loadConfig } from '../config.js';
 import { type Database, openDatabase } from '../db/client.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { createLogger } from '../shared/logger.js';
+import { printLine } from './print-line.js';
 
 async function main(): Promise<void> {
   let database: Database | undefined;
@@ -18,9 +20,7 @@ async function main(): Promise<void> {
     const logger = createLogger({ level: 'warn', destination: process.stderr });
     database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
     await migrateDatabase(database);
-    console.log(
-      `Migrations applied to the ${database.kind === 'pglite' ? 'embedded' : 'Postgres'} database.`,
-    );
+    printLine(`Migrations applied to the ${database.kind === 'pglite' ? 'embedded' : 'Postgres'} database.`);
   } catch (err) {
     console.error(
       err instanceof ConfigError

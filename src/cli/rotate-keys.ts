@@ -5,12 +5,14 @@
  * reports no failures they can be removed. Exit code 1 on any failure, with one
  * clear line and never a key or token in the output.
  */
+
 import { ConfigError, loadConfig } from '../config.js';
 import { type Database, openDatabase } from '../db/client.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { rotateTokenKeys } from '../integrations/strava/rotate-token-keys.js';
 import { systemClock } from '../shared/clock.js';
 import { createLogger } from '../shared/logger.js';
+import { printLine } from './print-line.js';
 
 async function main(): Promise<void> {
   let database: Database | undefined;
@@ -21,7 +23,7 @@ async function main(): Promise<void> {
     database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
     await migrateDatabase(database);
     const report = await rotateTokenKeys({ db: database.db, config, clock: systemClock });
-    console.log(`Rotated ${report.rotated} token row(s) to key id ${config.tokenKeyId}.`);
+    printLine(`Rotated ${report.rotated} token row(s) to key id ${config.tokenKeyId}.`);
     if (report.failed.length > 0) {
       console.error(
         `${report.failed.length} row(s) could not be decrypted with the current key or TOKEN_ENCRYPTION_KEYS_OLD ` +

@@ -7,6 +7,7 @@
  * Errors end with one clear line on stderr and exit code 1: no stack traces,
  * and never a secret (client secret, verify token) in the output.
  */
+
 import { once } from 'node:events';
 import type { Redis } from 'ioredis';
 import { formatQuotaReport, readQuotaReport } from '../app/strava-access/quota-report.js';
@@ -26,6 +27,7 @@ import { systemClock } from '../shared/clock.js';
 import { AppError } from '../shared/errors.js';
 import { createLogger } from '../shared/logger.js';
 import { createMetrics } from '../shared/metrics.js';
+import { printLine } from './print-line.js';
 
 const USAGE = 'usage: npm run strava -- subscription create|show|delete | quota';
 const ACTIONS = ['create', 'show', 'delete'] as const;
@@ -80,18 +82,18 @@ async function waitForRedis(redis: Redis): Promise<void> {
 
 async function run(action: Action, deps: CliDeps): Promise<void> {
   if (action === 'quota') {
-    console.log(formatQuotaReport(await readQuotaReport(deps)));
+    printLine(formatQuotaReport(await readQuotaReport(deps)));
     return;
   }
   if (action === 'create') {
     const created = await createStravaSubscription(deps);
-    console.log(
+    printLine(
       created.adopted
         ? `Strava already had a subscription for ${created.callbackUrl}: stored its id ${created.id}.`
         : `Created subscription ${created.id} for ${created.callbackUrl}.`,
     );
     if (deps.config.strava.subscriptionId && deps.config.strava.subscriptionId !== created.id) {
-      console.log(
+      printLine(
         `Note: STRAVA_SUBSCRIPTION_ID is set to ${deps.config.strava.subscriptionId}, which overrides the stored id: ` +
           'update or unset it, or incoming events will be dropped.',
       );
@@ -100,23 +102,23 @@ async function run(action: Action, deps: CliDeps): Promise<void> {
   }
   if (action === 'show') {
     const { stored, atStrava, expectedId } = await showStravaSubscription(deps);
-    console.log(
+    printLine(
       stored
         ? `Stored: id ${stored.subscriptionId}, callback ${stored.callbackUrl}, since ${stored.createdAt.toISOString()}`
         : 'Stored: none',
     );
-    if (atStrava.length === 0) console.log('At Strava: none');
+    if (atStrava.length === 0) printLine('At Strava: none');
     for (const s of atStrava) {
-      console.log(`At Strava: id ${s.id}, callback ${s.callbackUrl ?? '?'}, created ${s.createdAt ?? '?'}`);
+      printLine(`At Strava: id ${s.id}, callback ${s.callbackUrl ?? '?'}, created ${s.createdAt ?? '?'}`);
     }
     const source = deps.config.strava.subscriptionId ? 'STRAVA_SUBSCRIPTION_ID' : 'stored';
-    console.log(
+    printLine(
       `Events accepted for subscription_id: ${expectedId ? `${expectedId} (${source})` : 'none yet'}`,
     );
     return;
   }
   const { deletedId } = await deleteStravaSubscription(deps);
-  console.log(deletedId ? `Deleted subscription ${deletedId}.` : 'No subscription to delete.');
+  printLine(deletedId ? `Deleted subscription ${deletedId}.` : 'No subscription to delete.');
 }
 
 function describe(err: unknown, apiUrl: string | undefined): string {

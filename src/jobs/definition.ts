@@ -21,9 +21,9 @@ export type JobContext = {
 };
 
 /**
- * One module per job (docs/reliability.md#job-definitions): the payload schema, how it is enqueued
+ * One module per job (docs/reliability-rules.md#job-definitions): the payload schema, how it is enqueued
  * (job id, dedup, retries) and its processor live together. Payloads hold ids
- * only: nothing secret goes to Redis (docs/reliability.md#ids-only-in-job-data).
+ * only: nothing secret goes to Redis (docs/reliability-rules.md#ids-only-in-job-data).
  */
 export type JobDefinition<T> = {
   queue: QueueName;

@@ -10,14 +10,14 @@ export type Queues = Readonly<Record<QueueName, Queue>>;
 
 /**
  * How long an add on the request path may take. The producer connection already fails fast when
- * Redis is down (docs/reliability.md#producer-connections); the deadline also bounds a slow or
+ * Redis is down (docs/reliability-rules.md#producer-connections); the deadline also bounds a slow or
  * paused Redis, so a webhook answer stays well under Strava's 2 s.
  */
 export const ENQUEUE_DEADLINE_MS = 300;
 
 /**
  * Defaults for every job: keep finished jobs bounded by age and count so Redis
- * memory stays flat (docs/reliability.md#bounded-redis-memory); failed jobs stay a week for inspection.
+ * memory stays flat (docs/reliability-rules.md#bounded-redis-memory); failed jobs stay a week for inspection.
  */
 export const DEFAULT_JOB_OPTIONS = {
   removeOnComplete: { age: 3_600, count: 1_000 },

@@ -3,7 +3,7 @@ import type { Logger } from '../shared/logger.js';
 
 /**
  * BullMQ is only safe on a Redis that never evicts keys, and only durable with
- * AOF (docs/reliability.md#redis-configuration-gate). Production refuses to start otherwise;
+ * AOF (docs/reliability-rules.md#redis-configuration-gate). Production refuses to start otherwise;
  * development warns (the machine's shared Redis keeps nothing on disk).
  */
 export async function checkRedisConfig(redis: Redis, logger: Logger, strict: boolean): Promise<void> {

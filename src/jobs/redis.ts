@@ -6,7 +6,7 @@ import type { Logger } from '../shared/logger.js';
 /**
  * Producers (the web role) fail fast when Redis is down, so `queue.add` rejects
  * at once and the webhook still answers from its committed inbox row
- * (docs/reliability.md#producer-connections). Workers wait patiently for Redis to come back (docs/reliability.md#worker-connections).
+ * (docs/reliability-rules.md#producer-connections). Workers wait patiently for Redis to come back (docs/reliability-rules.md#worker-connections).
  * Both keep reconnecting for ever; with `health`, their errors are reported
  * there (one line when Redis goes away, docs/degradation.md) instead of logged.
  */

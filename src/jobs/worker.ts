@@ -12,7 +12,7 @@ export type WorkerOptions = {
   connection: Redis;
   /** Per queue; default QUEUE_CONCURRENCY (the composition root derives it from the pool, docs/capacity.md). */
   concurrency?: Record<QueueName, number>;
-  /** Test knobs: shorter locks make stall recovery observable (docs/reliability.md#stalled-jobs). */
+  /** Test knobs: shorter locks make stall recovery observable (docs/reliability-rules.md#stalled-jobs). */
   lockDuration?: number;
   stalledInterval?: number;
 };
@@ -70,7 +70,7 @@ function createWorker(
         // BullMQ stores the message and stack in Redis (`failedReason`, `stacktrace`): only a
         // summary by shape goes there, never the original text (docs/errors.md).
         const summary = summarizeError(err);
-        // Permanent failures are not retried (docs/reliability.md#retry-policy).
+        // Permanent failures are not retried (docs/reliability-rules.md#retry-policy).
         if (!isRetryable(err)) throw new UnrecoverableError(summary);
         throw new Error(summary, { cause: err });
       }
@@ -79,7 +79,7 @@ function createWorker(
       connection: options.connection,
       prefix: deps.config.queuePrefix,
       concurrency: (options.concurrency ?? QUEUE_CONCURRENCY)[queue],
-      // Needed for Worker.RateLimitError (Strava 429 defers the queue, docs/reliability.md#strava-rate-limits).
+      // Needed for Worker.RateLimitError (Strava 429 defers the queue, docs/reliability-rules.md#strava-rate-limits).
       limiter: { max: 1_000, duration: 1_000 },
       lockDuration: options.lockDuration ?? 60_000,
       stalledInterval: options.stalledInterval ?? 30_000,
@@ -98,7 +98,7 @@ function createWorker(
     metrics.jobOutcomes.inc({ queue, job: job.name, outcome: final ? 'failed' : 'retry' });
     const cause = err.cause ?? err;
     const line = { queue, job: job.name, jobId: job.id, attemptsMade: job.attemptsMade, err };
-    // A failure is an error only on its final attempt (docs/reliability.md#retry-policy). Attempts failing
+    // A failure is an error only on its final attempt (docs/reliability-rules.md#retry-policy). Attempts failing
     // because Postgres is away are the outage report's business (docs/degradation.md).
     if (final) logger.error(line, 'job failed');
     else if (isDatabaseUnavailable(cause)) {
@@ -116,7 +116,7 @@ function createWorker(
 
 /**
  * `worker.close()` waits for active jobs without a timeout: bound it, then
- * force-close; cut-off jobs stay in Redis and run again (docs/reliability.md#ordered-shutdown).
+ * force-close; cut-off jobs stay in Redis and run again (docs/reliability-rules.md#ordered-shutdown).
  */
 export async function closeWorkers(workers: Worker[], timeoutMs: number): Promise<'drained' | 'forced'> {
   const graceful = Promise.all(workers.map((w) => w.close())).then(() => 'drained' as const);

@@ -1,5 +1,5 @@
 /**
- * Every failure is classified at the boundary where it happens (docs/reliability.md#failures-are-classified-at-the-boundary):
+ * Every failure is classified at the boundary where it happens (docs/reliability-rules.md#failures-are-classified-at-the-boundary):
  * retryable (network, 5xx, rate limit, database unavailable) or permanent
  * (bad input, 403/404, revoked access). Job processors rethrow; the worker
  * turns permanent failures into BullMQ UnrecoverableError.

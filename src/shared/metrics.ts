@@ -2,7 +2,7 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 
 /**
  * Prometheus metrics. Labels are low-cardinality only: route patterns, queue
- * names, outcomes, reasons. Never runner ids or emails (docs/reliability.md#operator-surfaces).
+ * names, outcomes, reasons. Never runner ids or emails (docs/reliability-rules.md#operator-surfaces).
  */
 export type Metrics = ReturnType<typeof createMetrics>;
 

@@ -3,7 +3,7 @@ import type { Logger } from './logger.js';
 export type ShutdownStep = { name: string; run: () => Promise<unknown> };
 
 /**
- * Ordered graceful shutdown (docs/reliability.md#ordered-shutdown): steps run one after another
+ * Ordered graceful shutdown (docs/reliability-rules.md#ordered-shutdown): steps run one after another
  * in registration order (stop HTTP → close workers → close queues → quit Redis
  * → end the database), under one overall deadline after which the process
  * exits anyway. A second signal exits at once, unless it comes within

@@ -4,7 +4,7 @@ import { type FaultHarness, sleep, startFaultHarness } from '../helpers/fault-ha
 import { checkLedger, formatLedger } from '../helpers/ledger.js';
 
 /**
- * docs/webhooks.md#ack-deadline, docs/reliability.md#errors-never-crash-the-process, recipe (4)/(5): Postgres becomes unreachable mid-load (the TCP proxy
+ * docs/webhooks.md#ack-deadline, docs/reliability-rules.md#errors-never-crash-the-process, recipe (4)/(5): Postgres becomes unreachable mid-load (the TCP proxy
  * in front of it blackholes every connection for a few seconds, then passes again). An event that
  * cannot be recorded is answered 503, never acked, and Strava's retries (three attempts) land
  * after recovery; the process survives and the ledger holds.

@@ -4,7 +4,7 @@ import { type FaultHarness, sleep, startFaultHarness } from '../helpers/fault-ha
 import { checkLedger, formatLedger } from '../helpers/ledger.js';
 
 /**
- * docs/webhooks.md#sweeper, docs/reliability.md#reconnecting-after-a-redis-restart, recipe (2): Redis is only a work list. The private Redis is
+ * docs/webhooks.md#sweeper, docs/reliability-rules.md#reconnecting-after-a-redis-restart, recipe (2): Redis is only a work list. The private Redis is
  * SIGKILLed mid-load and restarted on its AOF, then wiped (FLUSHALL) mid-load: the webhook keeps
  * acking from committed inbox rows, workers resume without a restart, and the sweepers re-enqueue
  * every lost job from the inbox and `analysis_due_at`, so every acked event is applied once.

@@ -7,7 +7,7 @@ const QUARTER_MS = 15 * 60_000;
 const BEFORE_RESET_MS = 12_000;
 
 /**
- * docs/reliability.md#retry-policy, docs/reliability.md#strava-rate-limits, recipe (7): a slow, flaky Strava (3 s latency, half the calls 503)
+ * docs/reliability-rules.md#retry-policy, docs/reliability-rules.md#strava-rate-limits, recipe (7): a slow, flaky Strava (3 s latency, half the calls 503)
  * for 10 s, then 429s for 10 s. Outages are retried with backoff; a 429 blocks every call until
  * the window the governor computes (the next quarter hour of the app's clock, which the test puts
  * 12 s ahead so the reset comes quickly) and defers the queue without spending attempts. No job

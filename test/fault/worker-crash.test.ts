@@ -5,7 +5,7 @@ import { checkLedger, formatLedger } from '../helpers/ledger.js';
 const STALL_KNOBS = { FAULT_LOCK_DURATION_MS: '5000', FAULT_STALLED_INTERVAL_MS: '5000' };
 
 /**
- * docs/reliability.md#stalled-jobs, recipe (3): the web role runs here, the workers in their own processes
+ * docs/reliability-rules.md#stalled-jobs, recipe (3): the web role runs here, the workers in their own processes
  * (lockDuration and stalledInterval 5 s). Strava is slowed (1.5 s per activity listing) so an
  * analysis is surely in flight when its worker is SIGKILLed; a new worker picks the stalled job
  * up once its lock expires, runs it again, and every effect still happens once.

@@ -29,7 +29,7 @@ import { connectRunner, type TestContext } from './strava.js';
 import { startTcpProxy } from './tcp-proxy.js';
 
 /**
- * The fault-test rig (docs/reliability.md#the-fault-rig): RampGuard
+ * The fault-test rig (docs/reliability-rules.md#the-fault-rig): RampGuard
  * in-process (ROLE=all, or ROLE=web with workers spawned as child processes) against its own
  * Postgres database (optionally behind a TCP fault proxy), a private redis-server (AOF,
  * noeviction) that may be SIGKILLed or flushed, the Strava simulator whose producer delivers

@@ -2,7 +2,7 @@
  * A RampGuard process for fault tests, spawned as `node --import tsx test/helpers/fault-process.ts`.
  * The same start-up as `src/main.ts` (config from the environment, startRampGuard, ordered
  * shutdown on SIGTERM), plus the stall knobs `startRampGuard` takes as `workerOptions`, read
- * from FAULT_LOCK_DURATION_MS and FAULT_STALLED_INTERVAL_MS (docs/reliability.md#stalled-jobs: 5 s each),
+ * from FAULT_LOCK_DURATION_MS and FAULT_STALLED_INTERVAL_MS (docs/reliability-rules.md#stalled-jobs: 5 s each),
  * so a SIGKILLed worker's job is recovered within seconds instead of a minute.
  */
 import { loadConfig } from '../../src/config.js';

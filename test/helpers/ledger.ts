@@ -6,7 +6,7 @@ import { RUN_SPORT_TYPES } from '../../src/domain/runs.js';
 import type { FaultHarness } from './fault-harness.js';
 
 /**
- * The ledger of docs/reliability.md#the-ledger: what the generator sent and which keys were
+ * The ledger of docs/reliability-rules.md#the-ledger: what the generator sent and which keys were
  * answered 2xx, checked after draining against Postgres, the simulator's final state and the
  * SMTP sink.
  *

@@ -3,7 +3,7 @@ import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 
 /**
- * A real SMTP server for tests (docs/reliability.md#the-fault-rig: the mail sink).
+ * A real SMTP server for tests (docs/reliability-rules.md#the-fault-rig: the mail sink).
  * Records every accepted message (raw, parsed, Message-ID, envelope) and can be
  * switched to fail in the ways that matter to the outbox:
  * - `tempfail`: 421 to RCPT TO (transient: the outbox retries),

@@ -3,7 +3,7 @@ import net from 'node:net';
 export type ProxyMode = 'pass' | 'blackhole' | 'reset';
 
 /**
- * A small TCP proxy for fault tests (docs/reliability.md#the-fault-rig): put it in
+ * A small TCP proxy for fault tests (docs/reliability-rules.md#the-fault-rig): put it in
  * front of Postgres or Redis and cut it, instead of stopping the machine's
  * shared services. `blackhole` accepts and never forwards; `reset` destroys
  * every connection, existing and new.

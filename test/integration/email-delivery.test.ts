@@ -165,7 +165,7 @@ describe('email delivery through the outbox', () => {
     const page = await request(app.url).get(new URL(link).pathname + new URL(link).search);
     expect(page.status).toBe(200);
 
-    // Redis holds the row id only, never the address (docs/reliability.md#ids-only-in-job-data).
+    // Redis holds the row id only, never the address (docs/reliability-rules.md#ids-only-in-job-data).
     const job = await app.deps.queues.email.getJob(scopedJobId(app.deps.database, `email-${id}`));
     expect(job?.data).toEqual({ outboxId: id });
   });

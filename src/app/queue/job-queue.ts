@@ -10,7 +10,7 @@ export type AnalysisPriority = 'interactive' | 'background';
 export type AnalysisRequest = { reason: string; timing?: AnalysisTiming; priority?: AnalysisPriority };
 
 /**
- * Everything the use cases ask of the job queues, by name (docs/reliability.md#job-definitions).
+ * Everything the use cases ask of the job queues, by name (docs/reliability-rules.md#job-definitions).
  * Postgres holds the record of the work; a job is only the reminder to do it, so a lost add is
  * re-added by a sweeper (docs/webhooks.md#sweeper). Implemented by the job layer (`createJobQueue`);
  * the use cases never see BullMQ, its queues or its job ids.

@@ -41,8 +41,8 @@ export class InboxUnavailableError extends Error {
 const TERMINAL: ReadonlySet<InboxStatus> = new Set(['done', 'skipped', 'dead']);
 
 /**
- * Durably records one event in the inbox before it is acked (docs/reliability.md
- * docs/webhooks.md#inbox-before-ack). Foreign subscriptions and unknown owners are dropped without a row.
+ * Durably records one event in the inbox before it is acked (docs/webhooks.md#inbox-before-ack).
+ * Foreign subscriptions and unknown owners are dropped without a row.
  * Without a configured or stored subscription id (before the CLI ran) no event
  * is processed: every one of them could be forged, and each would cost Strava
  * calls (docs/strava-quota.md). A warning says so once per process.

@@ -157,7 +157,7 @@ export async function findInboxRow(db: DbOrTx, eventKey: string): Promise<InboxR
 
 /**
  * Finishes a row that is still `received`. The status guard makes a second,
- * concurrent run of the same job (a stalled lock, docs/reliability.md#stalled-jobs) a no-op, and the row
+ * concurrent run of the same job (a stalled lock, docs/reliability-rules.md#stalled-jobs) a no-op, and the row
  * lock it takes serializes the two. Returns whether this call finished it.
  */
 export async function finishInboxRow(

@@ -16,7 +16,7 @@ export type Recipient = {
 export const ALERT_INTERVAL_MS = DAY_MS;
 
 /**
- * Why this email must not go out, or null when it may (docs/email.md, docs/reliability.md
+ * Why this email must not go out, or null when it may (docs/email.md, docs/reliability-rules.md
  * docs/email.md#send-rules). Nothing goes to a suppressed address; nothing but the verification
  * email goes to an unverified or unsubscribed one; alerts also respect
  * `alerts_enabled`. Such rows are cancelled, not kept for later.

@@ -1,7 +1,7 @@
 import { AppError } from '../../shared/errors.js';
 
 /**
- * A failed delivery, classified at the adapter (docs/reliability.md#failures-are-classified-at-the-boundary, docs/email.md#smtp-pool).
+ * A failed delivery, classified at the adapter (docs/reliability-rules.md#failures-are-classified-at-the-boundary, docs/email.md#smtp-pool).
  * `permanent` failures (an SMTP 5xx about the message or its recipient) are never
  * retried and `suppress` the address; everything else (4xx, dropped connections,
  * timeouts, DNS, a full disk in file mode) is transient and the outbox retries it.

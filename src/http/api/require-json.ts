@@ -6,7 +6,7 @@ const parseJson = express.json({ limit: BODY_LIMIT, type: 'application/json', st
 
 /**
  * Requests that carry a body must be `application/json` (415 otherwise) and
- * small (413 over 4 KB, docs/reliability.md#body-limits). Requiring JSON also keeps
+ * small (413 over 4 KB, docs/reliability-rules.md#body-limits). Requiring JSON also keeps
  * cross-site HTML forms out: they cannot send this content type without a
  * CORS preflight, which we never answer.
  */

@@ -17,7 +17,7 @@ export type RateLimitDeferral = {
 const WAKE_SPREAD_MS = 30_000;
 
 /**
- * What a job processor does with a StravaRateLimitError (docs/reliability.md#strava-rate-limits):
+ * What a job processor does with a StravaRateLimitError (docs/reliability-rules.md#strava-rate-limits):
  *
  * - only background work is held back (docs/strava-quota.md#interactive-work-first): this job
  *   alone waits for the next window, so interactive jobs queued behind it still run;

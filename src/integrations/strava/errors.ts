@@ -1,7 +1,7 @@
 import { AppError } from '../../shared/errors.js';
 
 /**
- * Every Strava failure is classified here, at the boundary (docs/reliability.md#failures-are-classified-at-the-boundary), so
+ * Every Strava failure is classified here, at the boundary (docs/reliability-rules.md#failures-are-classified-at-the-boundary), so
  * the worker's `isRetryable` does the right thing without knowing Strava:
  * rate limits and outages retry; 403, 404, revoked access and malformed
  * answers do not. Messages name the endpoint pattern and status only: never a

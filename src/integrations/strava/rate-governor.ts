@@ -14,7 +14,7 @@ import {
 
 /**
  * Keeps every process of the app (they share one Strava budget) under
- * Strava's limits (docs/reliability.md#strava-rate-limits, docs/strava-api.md#rate-limits), through Redis:
+ * Strava's limits (docs/reliability-rules.md#strava-rate-limits, docs/strava-api.md#rate-limits), through Redis:
  *
  * - after each response, the latest usage and limit per family and window are
  *   stored under a key that expires when the window ends;

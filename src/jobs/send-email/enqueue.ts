@@ -9,7 +9,7 @@ export async function scheduleSendJob(sink: JobSink, outboxId: number): Promise<
 
 /**
  * BullMQ ignores an add whose jobId still exists, also when that job has
- * already finished (kept for inspection, docs/reliability.md#job-ids-dedupe-only-while-the-job-exists). A finished job
+ * already finished (kept for inspection, docs/reliability-rules.md#job-ids-dedupe-only-while-the-job-exists). A finished job
  * for a row that is still pending and due ran too early or gave up, so it is
  * removed and the row gets a fresh job; an active or waiting one is left alone.
  */

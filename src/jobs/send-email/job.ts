@@ -11,7 +11,7 @@ export function sendEmailJobId(outboxId: number): string {
 /**
  * Delivers one outbox row. The payload is the row id only: the recipient is
  * read from `runners` at send time, so no address ever sits in Redis
- * (docs/reliability.md#ids-only-in-job-data). Transient failures retry here with backoff; the
+ * (docs/reliability-rules.md#ids-only-in-job-data). Transient failures retry here with backoff; the
  * outbox row, not this job, is the record of what was sent.
  */
 export const sendEmailJob = defineJob({

@@ -11,7 +11,7 @@ export function enqueueStravaEvent(sink: JobSink, eventKey: string): Promise<voi
 
 /**
  * For the sweeper: a job that still exists in `completed` or `failed` would
- * swallow the add (job ids dedupe only while the job exists, docs/reliability.md#job-ids-dedupe-only-while-the-job-exists), yet its row
+ * swallow the add (job ids dedupe only while the job exists, docs/reliability-rules.md#job-ids-dedupe-only-while-the-job-exists), yet its row
  * is unfinished, so that job is removed first. Waiting, delayed and active
  * jobs are left alone.
  */

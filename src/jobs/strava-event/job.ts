@@ -5,7 +5,7 @@ import { defineJob } from '../definition.js';
 
 export const STRAVA_EVENT_ATTEMPTS = 5;
 
-/** Ids only (docs/reliability.md#ids-only-in-job-data): the event key points at the inbox row. */
+/** Ids only (docs/reliability-rules.md#ids-only-in-job-data): the event key points at the inbox row. */
 export const ZStravaEventPayload = z.object({ eventKey: z.string().regex(EVENT_KEY_PATTERN) });
 export type StravaEventPayload = z.infer<typeof ZStravaEventPayload>;
 
