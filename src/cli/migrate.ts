@@ -6,32 +6,10 @@
  * take an advisory lock. Exit code 1 with one clear line on failure.
  */
 
-import { ConfigError, loadConfig } from '../config.js';
-import { type Database, openDatabase } from '../db/client.js';
-import { migrateDatabase } from '../db/migrate.js';
-import { createLogger } from '../shared/logger.js';
 import { printLine } from './print-line.js';
+import { runWithMigratedDatabase } from './with-migrated-database.js';
 
-async function main(): Promise<void> {
-  let database: Database | undefined;
-  let code = 0;
-  try {
-    const config = loadConfig();
-    const logger = createLogger({ level: 'warn', destination: process.stderr });
-    database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
-    await migrateDatabase(database);
-    printLine(`Migrations applied to the ${database.kind === 'pglite' ? 'embedded' : 'Postgres'} database.`);
-  } catch (err) {
-    console.error(
-      err instanceof ConfigError
-        ? err.message
-        : `migration failed: ${err instanceof Error ? err.message : err}`,
-    );
-    code = 1;
-  } finally {
-    await database?.close().catch(() => undefined);
-  }
-  process.exit(code);
-}
-
-void main();
+void runWithMigratedDatabase('migration', async ({ database }) => {
+  printLine(`Migrations applied to the ${database.kind === 'pglite' ? 'embedded' : 'Postgres'} database.`);
+  return 0;
+});
